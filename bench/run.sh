@@ -49,14 +49,15 @@ die() { log "error: $*"; exit 2; }
 
 # ------------------------------------------------------------------ cleanup
 WORK=""
-SERVE_PID=""
+SERVE_PID=""  # senda serve, a process group of its own (setsid)
+CHILD_PID=""  # the command being waited for (a process group of its own when timed)
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
-    local rc=$?
-    if [[ -n $SERVE_PID ]] && kill -0 "$SERVE_PID" 2>/dev/null; then
-        kill "$SERVE_PID" 2>/dev/null || true
-        wait "$SERVE_PID" 2>/dev/null || true
-    fi
+    local rc=$? pid
+    for pid in $CHILD_PID $SERVE_PID; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in $CHILD_PID $SERVE_PID; do wait "$pid" 2>/dev/null || true; done
     if [[ -n $WORK && -d $WORK ]]; then
         if ((KEEP)); then log "kept $WORK"; else rm -rf "$WORK"; fi
     fi
@@ -93,7 +94,9 @@ FAILED=0
 if [[ -z $SENDA ]]; then
     command -v cargo >/dev/null || die "cargo is needed to build senda"
     log "cargo build --release in $ROOT"
+    build_start=$EPOCHSECONDS
     if (cd "$ROOT" && cargo build --release); then
+        log "cargo build took $((EPOCHSECONDS - build_start)) s"
         target_dir=${CARGO_TARGET_DIR:-target}
         [[ $target_dir == /* ]] || target_dir="$ROOT/$target_dir"
         SENDA="$target_dir/release/senda"
@@ -151,8 +154,12 @@ timed() {
     if ((run == RUNS)); then links=(--links); fi
     rm -rf "$out"
     t0=$EPOCHREALTIME
-    (cd "$dir" && exec /usr/bin/time -v -o "$tfile" "$@") >"$logf" 2>&1 || rc=$?
+    # in the background so that a signal to this script is handled at once (see cleanup)
+    (cd "$dir" && exec setsid /usr/bin/time -v -o "$tfile" "$@") >"$logf" 2>&1 &
+    CHILD_PID=$!
+    wait "$CHILD_PID" || rc=$?
     t1=$EPOCHREALTIME
+    CHILD_PID=""
     rss=$(awk -F': *' '/Maximum resident set size/ {print $2}' "$tfile" 2>/dev/null || true)
     if ((rc == 0)) && ! python3 "$HELPER" check-output "${links[@]}" "$dir/content" "$out" >"$WORK/check.$tool" 2>&1; then
         rc=99  # "succeeded" without writing a site
@@ -171,16 +178,17 @@ timed() {
 serve_bench() {
     local pages=$1 dir=$2 port rc=0
     port=$(python3 "$HELPER" freeport)
-    (cd "$dir" && exec "$SENDA" serve --port "$port") >"$WORK/serve.log" 2>&1 &
+    (cd "$dir" && exec setsid "$SENDA" serve --port "$port") >"$WORK/serve.log" 2>&1 &
     SERVE_PID=$!
     log "senda serve --port $port (pid $SERVE_PID) at $pages pages/lang"
     python3 "$HELPER" serve-bench --port "$port" --pid "$SERVE_PID" --repeats "$SERVE_REPEATS" \
-        --file "$dir/content/guide-0/page-1.md" --record "$SERVE_RESULTS" --label "$pages" || rc=$?
-    if kill -0 "$SERVE_PID" 2>/dev/null; then
-        kill "$SERVE_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVE_PID" 2>/dev/null || true
-    fi
+        --file "$dir/content/guide-0/page-1.md" --record "$SERVE_RESULTS" --label "$pages" &
+    CHILD_PID=$!
+    wait "$CHILD_PID" || rc=$?
+    CHILD_PID=""
+    kill -TERM -- "-$SERVE_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$SERVE_PID" 2>/dev/null || true
     wait "$SERVE_PID" 2>/dev/null || true
     SERVE_PID=""
     if ((rc != 0)) && [[ -s $WORK/serve.log ]]; then
@@ -223,6 +231,8 @@ for pages in "${SIZES[@]}"; do
 
     if ((senda_ok)); then
         serve_bench "$pages" "$plain"
+    elif [[ -n $SENDA ]]; then
+        printf '%s\t-\t%s\n' "$pages" "not measured (senda build failed)" >>"$SERVE_RESULTS"
     fi
     rm -rf "$plain" "$hugo_dir"
 done
@@ -240,6 +250,11 @@ if [[ -n $SENDA && -f $ROOT/site.toml ]]; then
             FAILED=1; cold_ok=0; break
         fi
         t1=$EPOCHREALTIME
+        if [[ ! -f $WORK/out-cold/index.html ]]; then
+            log "cold start: senda build exited 0 but wrote no index.html"
+            echo "cold start: FAILED (no index.html)" >"$COLD_RESULTS"
+            FAILED=1; cold_ok=0; break
+        fi
         echo "$(( ${t1/./} - ${t0/./} ))" >>"$WORK/cold.us"
     done
     if ((cold_ok)); then
@@ -256,7 +271,6 @@ echo "senda benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, runs=$R
 echo "hugo: $HUGO_VERSION"
 if [[ -n $SENDA ]]; then echo "senda: $SENDA ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"; fi
 python3 "$HELPER" report "$RESULTS" --serve "$SERVE_RESULTS" --cold "$COLD_RESULTS"
-if [[ -n $SENDA && ! -f $SERVE_RESULTS ]]; then echo "serve: not available (see above)"; fi
 if [[ -z $SENDA ]]; then echo "senda: not measured (no binary)"; fi
 echo "total time: $((EPOCHSECONDS - START)) s (after the build)"
 exit "$FAILED"
