@@ -1,0 +1,281 @@
+//! `site.toml`: read into a raw serde struct, then resolved once into a [`Config`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+
+/// What `site.toml` says, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: String,
+    default_language: String,
+    #[serde(default)]
+    languages_in_subdirs: bool,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "yes")]
+    minify: bool,
+    #[serde(default = "yes")]
+    fallback: bool,
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    facts: RawFacts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: String,
+    locale: Option<String>,
+    #[serde(default)]
+    direction: Direction,
+    title: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFacts {
+    review_days: Option<i64>,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Writing direction of a language.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Left to right.
+    #[default]
+    Ltr,
+    /// Right to left (Arabic, Hebrew, Persian…).
+    Rtl,
+}
+
+/// One language of the site.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// Code used in file suffixes and URLs: `es` in `page.es.md` and `/es/`.
+    pub code: String,
+    /// Name in the language itself, shown in the language switcher.
+    pub name: String,
+    /// BCP 47 locale used to format numbers and dates (`es-MX`).
+    pub locale: String,
+    /// Text direction.
+    pub direction: Direction,
+    /// Site title in this language.
+    pub title: String,
+    /// Site description in this language.
+    pub description: String,
+}
+
+/// The resolved configuration: absolute paths, defaults applied, languages checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder holding `site.toml`.
+    pub root: PathBuf,
+    /// `root/content`.
+    pub content_dir: PathBuf,
+    /// Public URL of the site, always ending in `/`.
+    pub base_url: String,
+    /// Path part of `base_url` (`/` or `/repo/`), prefixed to every internal URL.
+    pub base_path: String,
+    /// Languages, the default one first, the others in code order.
+    pub languages: Vec<Language>,
+    /// Every language under its own prefix (`/en/`, `/es/`) with a chooser at the root.
+    pub languages_in_subdirs: bool,
+    /// Theme name: `themes/<theme>/` in the site, else the embedded default theme.
+    pub theme: String,
+    /// Minify HTML and CSS.
+    pub minify: bool,
+    /// Show untranslated pages in the default language, with a notice.
+    pub fallback: bool,
+    /// Facts older than this many days are reported.
+    pub review_days: i64,
+}
+
+impl Config {
+    /// Reads and resolves `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("site.toml");
+        let text = crate::fsx::read_to_string(&path).with_context(|| {
+            format!(
+                "no site here: `{}` is missing (run senda in the folder that holds site.toml, or `senda init DIR` to start one)",
+                path.display()
+            )
+        })?;
+        Config::parse(root, &text)
+    }
+
+    /// Resolves the text of a `site.toml` found in `root`.
+    pub fn parse(root: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| Diagnostic::from_toml(Path::new("site.toml"), text, 0, &e))?;
+        resolve(root, raw)
+    }
+
+    /// The default language (the first one).
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// Finds a language by code.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// URL prefix of a language's pages, without the base path: `""` or `"es/"`.
+    pub fn lang_prefix(&self, code: &str) -> String {
+        if self.languages_in_subdirs || code != self.languages[0].code {
+            format!("{code}/")
+        } else {
+            String::new()
+        }
+    }
+
+    /// Replaces the base URL (`senda build --base-url`).
+    pub fn with_base_url(mut self, url: &str) -> Result<Config> {
+        let (base_url, base_path) = split_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(self)
+    }
+}
+
+fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
+    let RawConfig {
+        title,
+        description,
+        base_url,
+        default_language,
+        languages_in_subdirs,
+        theme,
+        minify,
+        fallback,
+        languages: raw_languages,
+        facts,
+    } = raw;
+    let (base_url, base_path) =
+        split_base_url(&base_url).context("in site.toml, key `base_url`")?;
+    if !raw_languages.contains_key(&default_language) {
+        bail!(
+            "site.toml: `default_language = \"{default_language}\"` is not one of the languages; add a [languages.{default_language}] table or pick one of: {}",
+            raw_languages.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut languages = Vec::new();
+    for (code, raw) in raw_languages {
+        if !is_language_code(&code) {
+            bail!(
+                "site.toml: `[languages.{code}]`: a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)"
+            );
+        }
+        let RawLanguage {
+            name,
+            locale,
+            direction,
+            title: lang_title,
+            description: lang_description,
+        } = raw;
+        let language = Language {
+            locale: locale.unwrap_or_else(|| code.clone()),
+            title: lang_title.unwrap_or_else(|| title.clone()),
+            description: lang_description.unwrap_or_else(|| description.clone()),
+            code,
+            name,
+            direction,
+        };
+        if language.code == default_language {
+            languages.insert(0, language);
+        } else {
+            languages.push(language);
+        }
+    }
+    Ok(Config {
+        content_dir: root.join("content"),
+        root: root.to_path_buf(),
+        base_url,
+        base_path,
+        languages,
+        languages_in_subdirs,
+        theme,
+        minify,
+        fallback,
+        review_days: facts.review_days.unwrap_or(180),
+    })
+}
+
+/// `https://host/repo` -> (`https://host/repo/`, `/repo/`).
+fn split_base_url(url: &str) -> Result<(String, String)> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        bail!("`{url}` is not a full URL: write it as https://example.org/ (with https://)");
+    };
+    if scheme != "https" && scheme != "http" {
+        bail!("`{url}`: the base URL must start with https:// or http://");
+    }
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    let path = if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    Ok((format!("{scheme}://{host}{path}"), path))
+}
+
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_path_is_kept_and_ends_in_slash() {
+        let (url, path) = split_base_url("https://user.github.io/repo").unwrap();
+        assert_eq!(url, "https://user.github.io/repo/");
+        assert_eq!(path, "/repo/");
+        let (url, path) = split_base_url("https://example.org").unwrap();
+        assert_eq!(url, "https://example.org/");
+        assert_eq!(path, "/");
+        assert!(split_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn unknown_key_names_the_line() {
+        let text = "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\ntitel = 1\n[languages.en]\nname = \"English\"\n";
+        let err = Config::parse(Path::new("."), text).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("site.toml:4"), "{msg}");
+        assert!(msg.contains("titel"), "{msg}");
+    }
+
+    #[test]
+    fn default_language_comes_first() {
+        let text = "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"es\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\nlocale = \"es-MX\"\n";
+        let config = Config::parse(Path::new("."), text).unwrap();
+        assert_eq!(config.languages[0].code, "es");
+        assert_eq!(config.languages[1].locale, "en");
+        assert_eq!(config.lang_prefix("es"), "");
+        assert_eq!(config.lang_prefix("en"), "en/");
+    }
+}

@@ -1,0 +1,1269 @@
+//! Fact files: parse and validate `content/**/*.toml`, and format facts and tables per locale.
+//!
+//! A fact file's stem is its namespace (`mexico.toml` holds `mexico.*`); each top-level table
+//! is one fact, or a comparison table when it says `kind = "table"`. Every error names the file
+//! and the line, and says what to write instead. Numbers and dates are formatted with ICU4X's
+//! compiled CLDR data (see [`Formatter`]).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use fixed_decimal::Decimal as IcuDecimal;
+use icu_calendar::Date as IcuDate;
+use icu_datetime::DateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_decimal::DecimalFormatter;
+use icu_decimal::options::DecimalFormatterOptions;
+use icu_experimental::dimension::percent::formatter::PercentFormatter;
+use icu_locale_core::Locale;
+use jiff::civil::Date;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Every fact and table of the site, by full name (`"mexico.claims_2023"`).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Facts (single values), by full name.
+    pub facts: BTreeMap<String, Fact>,
+    /// Comparison tables (`kind = "table"`), by full name.
+    pub tables: BTreeMap<String, Table>,
+}
+
+/// One fact: a value with its date and source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// Full name, `namespace.key` (`"mexico.claims_2023"`).
+    pub name: String,
+    /// The value, with its unit.
+    pub value: Value,
+    /// Date, source and where the fact was written.
+    pub meta: Meta,
+}
+
+/// What every fact and table says about itself: when, from where, and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// When the source stated the value.
+    pub as_of: Date,
+    /// Who stated it (shown at the foot of pages).
+    pub source: String,
+    /// Where the reader can check it.
+    pub source_url: String,
+    /// A short label per language; empty when the fact has none (always empty for tables).
+    pub label: Texts,
+    /// An optional note per language; empty when the fact has none.
+    pub note: Texts,
+    /// The fact file, as the user passed it.
+    pub file: PathBuf,
+    /// The 1-based line of the fact's `[name]` header (or key) in `file`.
+    pub line: usize,
+}
+
+/// A fact's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// An integer or decimal (`140000`, `0.5`), possibly a percent.
+    Number(Number, Unit),
+    /// A range `[low, high]` of two numbers, possibly a percent.
+    Range(Number, Number, Unit),
+    /// A calendar date (`2025-01-20`).
+    Date(Date),
+    /// A text per language.
+    Text(Texts),
+}
+
+/// A number as written in the fact file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// `140000`
+    Integer(i64),
+    /// `0.5` (always finite)
+    Decimal(f64),
+}
+
+/// The unit of a number or range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// A plain count or quantity.
+    #[default]
+    Plain,
+    /// `unit = "percent"`: `30` means 30 %, formatted with the locale's percent pattern.
+    Percent,
+}
+
+/// A text per language code (`"en"`, `"es"`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Texts(pub BTreeMap<String, String>);
+
+impl Texts {
+    /// The text in `lang`, if there is one.
+    pub fn get(&self, lang: &str) -> Option<&str> {
+        self.0.get(lang).map(String::as_str)
+    }
+
+    /// True when there is no text in any language (an optional label or note left out).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A comparison table: rows are features, columns the things compared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Full name, `namespace.key` (`"comparison.us_mexico"`).
+    pub name: String,
+    /// Date, source and where the table was written.
+    pub meta: Meta,
+    /// The table's caption (required).
+    pub caption: Texts,
+    /// The top-left header cell, above the row labels; may be empty.
+    pub corner: Texts,
+    /// Column headings.
+    pub columns: Vec<Texts>,
+    /// The rows, each with exactly one cell per column.
+    pub rows: Vec<Row>,
+}
+
+/// One row of a [`Table`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The row's heading.
+    pub label: Texts,
+    /// One cell per column.
+    pub cells: Vec<Texts>,
+}
+
+const FACT_KEYS: &[&str] = &[
+    "value",
+    "unit",
+    "as_of",
+    "source",
+    "source_url",
+    "label",
+    "note",
+    "kind",
+];
+const TABLE_KEYS: &[&str] = &[
+    "kind",
+    "as_of",
+    "source",
+    "source_url",
+    "caption",
+    "corner",
+    "columns",
+    "rows",
+    "note",
+];
+const ROW_KEYS: &[&str] = &["label", "cells"];
+
+/// Parses and validates fact files.
+///
+/// `files` are (path shown to the user, file text); the file stem is the namespace.
+/// `languages` are the site's language codes (the first is the default language); every text
+/// must exist in each of them and in no other.
+pub fn load(files: &[(PathBuf, String)], languages: &[String]) -> Result<Facts> {
+    let mut facts = Facts::default();
+    let mut namespaces: BTreeMap<String, &Path> = BTreeMap::new();
+    for (path, text) in files {
+        let namespace = namespace(path)?;
+        if let Some(first) = namespaces.insert(namespace.clone(), path) {
+            bail!(
+                "fact files `{}` and `{}` both define the namespace `{namespace}`: \
+                 rename one of them (the file name is the namespace)",
+                first.display(),
+                path.display()
+            );
+        }
+        let file = FactFile {
+            path,
+            text,
+            namespace: &namespace,
+            languages,
+        };
+        file.parse(&mut facts)?;
+    }
+    Ok(facts)
+}
+
+/// The namespace of a fact file: its stem, which must be usable in `{{ fact ns.key }}`.
+fn namespace(path: &Path) -> Result<String> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if stem.is_empty() || !stem.chars().all(is_name_char) {
+        bail!(
+            "fact file `{}`: its name is the namespace of its facts, so it may hold only \
+             letters, digits, `_` and `-` (no dots or spaces): rename it",
+            path.display()
+        );
+    }
+    Ok(stem.to_owned())
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// One fact file being parsed: everything an error message needs.
+struct FactFile<'a> {
+    path: &'a Path,
+    text: &'a str,
+    namespace: &'a str,
+    languages: &'a [String],
+}
+
+type Entry<'a, 'i> = (
+    &'a Spanned<std::borrow::Cow<'i, str>>,
+    &'a Spanned<DeValue<'i>>,
+);
+
+impl FactFile<'_> {
+    /// `path:line` for a byte span of the file.
+    fn at(&self, span: Range<usize>) -> String {
+        format!("{}:{}", self.path.display(), self.line(span))
+    }
+
+    fn line(&self, span: Range<usize>) -> usize {
+        let end = span.start.min(self.text.len());
+        let before = self.text.get(..end).unwrap_or(self.text);
+        before.bytes().filter(|&b| b == b'\n').count() + 1
+    }
+
+    fn parse(&self, out: &mut Facts) -> Result<()> {
+        let doc = DeTable::parse(self.text).with_context(|| {
+            format!(
+                "fact file `{}` is not valid TOML: fix the syntax at the line shown",
+                self.path.display()
+            )
+        })?;
+        for (key, value) in doc.get_ref().iter() {
+            let name = format!("{}.{}", self.namespace, key.get_ref());
+            let at = self.at(key.span());
+            if !key.get_ref().chars().all(is_name_char) {
+                bail!(
+                    "fact `{name}` ({at}): a fact name may hold only letters, digits, `_` and \
+                     `-`: rename it"
+                );
+            }
+            let DeValue::Table(table) = value.get_ref() else {
+                bail!(
+                    "`{name}` ({at}) is not a fact: a fact file holds only tables, one per fact \
+                     (`[{key}]` followed by `value = …`, `as_of = …`, …)",
+                    key = key.get_ref()
+                );
+            };
+            let is_table = match table.get("kind") {
+                None => false,
+                Some(kind) => match kind.get_ref().as_str() {
+                    Some("table") => true,
+                    _ => bail!(
+                        "fact `{name}` has an unknown `kind` ({}): the only kind is \
+                         `kind = \"table\"`; leave `kind` out for a single value",
+                        self.at(kind.span())
+                    ),
+                },
+            };
+            let line = self.line(key.span());
+            if is_table {
+                let parsed = self.table(&name, table, line, key.span())?;
+                out.tables.insert(name, parsed);
+            } else {
+                let parsed = self.fact(&name, table, line, key.span())?;
+                out.facts.insert(name, parsed);
+            }
+        }
+        Ok(())
+    }
+
+    fn check_keys(
+        &self,
+        what: &str,
+        name: &str,
+        table: &DeTable<'_>,
+        allowed: &[&str],
+    ) -> Result<()> {
+        for (key, _) in table.iter() {
+            let key_str: &str = key.get_ref();
+            if !allowed.contains(&key_str) {
+                let expected = allowed
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                bail!(
+                    "unknown key `{key_str}` in {what} `{name}` ({}); expected one of {expected}",
+                    self.at(key.span())
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn required<'t, 'i>(
+        &self,
+        name: &str,
+        table: &'t DeTable<'i>,
+        key: &str,
+        header: Range<usize>,
+        example: &str,
+    ) -> Result<Entry<'t, 'i>> {
+        table.get_key_value(key).ok_or_else(|| {
+            anyhow!(
+                "fact `{name}` has no `{key}` ({}): add `{key} = {example}`",
+                self.at(header)
+            )
+        })
+    }
+
+    fn meta(
+        &self,
+        name: &str,
+        table: &DeTable<'_>,
+        line: usize,
+        header: Range<usize>,
+    ) -> Result<Meta> {
+        let (_, as_of) = self.required(name, table, "as_of", header.clone(), "2025-06-01")?;
+        let as_of = self.date(name, "as_of", as_of)?;
+        let source = self.string(
+            name,
+            self.required(
+                name,
+                table,
+                "source",
+                header.clone(),
+                "\"Who said it (year)\"",
+            )?,
+        )?;
+        let source_url = self.string(
+            name,
+            self.required(name, table, "source_url", header, "\"https://…\"")?,
+        )?;
+        let note = match table.get_key_value("note") {
+            Some(entry) => self.texts(name, entry)?,
+            None => Texts::default(),
+        };
+        Ok(Meta {
+            as_of,
+            source,
+            source_url,
+            label: Texts::default(),
+            note,
+            file: self.path.to_path_buf(),
+            line,
+        })
+    }
+
+    fn fact(
+        &self,
+        name: &str,
+        table: &DeTable<'_>,
+        line: usize,
+        header: Range<usize>,
+    ) -> Result<Fact> {
+        self.check_keys("fact", name, table, FACT_KEYS)?;
+        let mut meta = self.meta(name, table, line, header.clone())?;
+        if let Some(entry) = table.get_key_value("label") {
+            meta.label = self.texts(name, entry)?;
+        }
+        let (value_key, value) = self.required(name, table, "value", header, "140000")?;
+        let at = self.at(value.span());
+        let unit = match table.get("unit") {
+            None => Unit::Plain,
+            Some(unit) => match unit.get_ref().as_str() {
+                Some("percent") => Unit::Percent,
+                _ => bail!(
+                    "fact `{name}` has an unknown `unit` ({}): the only unit is \
+                     `unit = \"percent\"`; leave `unit` out for a plain number",
+                    self.at(unit.span())
+                ),
+            },
+        };
+        let value = match value.get_ref() {
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                Value::Number(self.number(name, value)?, unit)
+            }
+            DeValue::Array(items) => {
+                let [low, high] = items.as_ref() else {
+                    bail!(
+                        "fact `{name}` ({at}): a range is two numbers, `value = [30, 40]`; \
+                         this one has {} items",
+                        items.len()
+                    );
+                };
+                let (low, high) = (self.number(name, low)?, self.number(name, high)?);
+                if as_f64(low) > as_f64(high) {
+                    bail!(
+                        "fact `{name}` ({at}): a range goes from low to high: swap the two numbers"
+                    );
+                }
+                Value::Range(low, high, unit)
+            }
+            DeValue::Datetime(_) => Value::Date(self.date(name, "value", value)?),
+            DeValue::Table(_) => Value::Text(self.texts(name, (value_key, value))?),
+            DeValue::String(_) => bail!(
+                "fact `{name}` ({at}): a text value needs one text per language: \
+                 write `value = {{ {} }}`",
+                self.languages
+                    .iter()
+                    .map(|l| format!("{l} = \"…\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            DeValue::Boolean(_) => bail!(
+                "fact `{name}` ({at}): `true`/`false` is not a supported value; use an integer \
+                 (140000), a decimal (0.5), a range ([30, 40]), a date (2025-01-20) or a text \
+                 per language ({{ en = \"…\" }})"
+            ),
+        };
+        if unit == Unit::Percent && !matches!(value, Value::Number(..) | Value::Range(..)) {
+            bail!(
+                "fact `{name}` ({}): `unit = \"percent\"` applies only to numbers and ranges: \
+                 remove it",
+                self.at(table.get("unit").map_or(value_span(table), |u| u.span()))
+            );
+        }
+        Ok(Fact {
+            name: name.to_owned(),
+            value,
+            meta,
+        })
+    }
+
+    fn table(
+        &self,
+        name: &str,
+        table: &DeTable<'_>,
+        line: usize,
+        header: Range<usize>,
+    ) -> Result<Table> {
+        self.check_keys("table", name, table, TABLE_KEYS)?;
+        let meta = self.meta(name, table, line, header.clone())?;
+        let example = format!("{{ {} }}", self.example_texts());
+        let caption = self.texts(
+            name,
+            self.required(name, table, "caption", header.clone(), &example)?,
+        )?;
+        let corner = match table.get_key_value("corner") {
+            Some(entry) => self.texts(name, entry)?,
+            None => Texts::default(),
+        };
+        let columns_example = format!("[ {example}, {example} ]");
+        let (columns_key, columns_value) =
+            self.required(name, table, "columns", header.clone(), &columns_example)?;
+        let columns = self.text_list(name, columns_key, columns_value)?;
+        if columns.is_empty() {
+            bail!(
+                "table `{name}` has no columns ({}): add at least one `{{ {} }}`",
+                self.at(columns_value.span()),
+                self.example_texts()
+            );
+        }
+        let (rows_key, rows_value) = table.get_key_value("rows").ok_or_else(|| {
+            anyhow!(
+                "table `{name}` has no rows ({}): add `[[{}.rows]]` with `label` and `cells`",
+                self.at(header.clone()),
+                name.split_once('.').map_or(name, |(_, key)| key)
+            )
+        })?;
+        let DeValue::Array(items) = rows_value.get_ref() else {
+            bail!(
+                "table `{name}` ({}): `rows` must be a list of rows, each written \
+                 `[[{}.rows]]` with `label` and `cells`",
+                self.at(rows_key.span()),
+                name.split_once('.').map_or(name, |(_, key)| key)
+            );
+        };
+        let mut rows = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            let DeValue::Table(row) = item.get_ref() else {
+                bail!(
+                    "table `{name}` ({}): each row is a table with `label` and `cells`",
+                    self.at(item.span())
+                );
+            };
+            self.check_keys("a row of table", name, row, ROW_KEYS)?;
+            let label = self.texts(
+                name,
+                self.required(name, row, "label", item.span(), &example)?,
+            )?;
+            let (cells_key, cells_value) =
+                self.required(name, row, "cells", item.span(), &columns_example)?;
+            let cells = self.text_list(name, cells_key, cells_value)?;
+            if cells.len() != columns.len() {
+                bail!(
+                    "table `{name}` ({}): this row has {} cells but the table has {} columns: \
+                     give every row one cell per column",
+                    self.at(cells_key.span()),
+                    cells.len(),
+                    columns.len()
+                );
+            }
+            rows.push(Row { label, cells });
+        }
+        if rows.is_empty() {
+            bail!(
+                "table `{name}` has no rows ({}): add `[[{}.rows]]` with `label` and `cells`",
+                self.at(rows_key.span()),
+                name.split_once('.').map_or(name, |(_, key)| key)
+            );
+        }
+        Ok(Table {
+            name: name.to_owned(),
+            meta,
+            caption,
+            corner,
+            columns,
+            rows,
+        })
+    }
+
+    fn example_texts(&self) -> String {
+        self.languages
+            .iter()
+            .map(|l| format!("{l} = \"…\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn text_list(
+        &self,
+        name: &str,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<Vec<Texts>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            bail!(
+                "fact `{name}` ({}): `{}` must be a list of texts, `[ {{ {} }}, … ]`",
+                self.at(key.span()),
+                key.get_ref(),
+                self.example_texts()
+            );
+        };
+        items
+            .iter()
+            .map(|item| self.texts_at(name, key.get_ref(), item))
+            .collect()
+    }
+
+    fn texts(&self, name: &str, (key, value): Entry<'_, '_>) -> Result<Texts> {
+        self.texts_at(name, key.get_ref(), value)
+    }
+
+    /// A `{ en = "…", es = "…" }` table with exactly the site's languages.
+    fn texts_at(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Texts> {
+        let at = self.at(value.span());
+        let DeValue::Table(table) = value.get_ref() else {
+            bail!(
+                "fact `{name}` ({at}): `{key}` needs one text per language: \
+                 `{key} = {{ {} }}`",
+                self.example_texts()
+            );
+        };
+        let mut texts = BTreeMap::new();
+        for (lang, text) in table.iter() {
+            let lang_str: &str = lang.get_ref();
+            if !self.languages.iter().any(|l| l == lang_str) {
+                bail!(
+                    "fact `{name}` has a text in `{lang_str}`, which is not a language of the \
+                     site ({}): use one of {}",
+                    self.at(lang.span()),
+                    self.languages
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            let Some(text) = text.get_ref().as_str() else {
+                bail!(
+                    "fact `{name}` ({}): the `{lang_str}` text of `{key}` must be a string in quotes",
+                    self.at(text.span())
+                );
+            };
+            texts.insert(lang_str.to_owned(), text.to_owned());
+        }
+        for lang in self.languages {
+            if !texts.contains_key(lang) {
+                bail!(
+                    "fact `{name}` has no text in `{lang}` ({at}): add `{lang} = \"…\"` to `{key}`"
+                );
+            }
+        }
+        Ok(Texts(texts))
+    }
+
+    fn string(&self, name: &str, (key, value): Entry<'_, '_>) -> Result<String> {
+        match value.get_ref().as_str() {
+            Some(s) if !s.trim().is_empty() => Ok(s.to_owned()),
+            _ => bail!(
+                "fact `{name}` ({}): `{}` must be a non-empty string in quotes",
+                self.at(value.span()),
+                key.get_ref()
+            ),
+        }
+    }
+
+    fn number(&self, name: &str, value: &Spanned<DeValue<'_>>) -> Result<Number> {
+        let at = self.at(value.span());
+        match value.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .map(Number::Integer)
+                .map_err(|_| anyhow!("fact `{name}` ({at}): the integer {i} is too large")),
+            DeValue::Float(f) => match f.as_str().parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(Number::Decimal(x)),
+                _ => bail!("fact `{name}` ({at}): `{f}` is not a finite number"),
+            },
+            _ => bail!(
+                "fact `{name}` ({at}): a range is two numbers, `value = [30, 40]`; \
+                 this item is not a number"
+            ),
+        }
+    }
+
+    fn date(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Date> {
+        let at = self.at(value.span());
+        let hint = format!("write a TOML date without quotes, `{key} = 2025-06-01`");
+        let DeValue::Datetime(dt) = value.get_ref() else {
+            bail!("fact `{name}` ({at}): `{key}` is not a date: {hint}");
+        };
+        let (Some(d), None, None) = (dt.date, dt.time, dt.offset) else {
+            bail!("fact `{name}` ({at}): `{key}` must be a date without a time: {hint}");
+        };
+        Date::new(
+            i16::try_from(d.year).unwrap_or(i16::MAX),
+            i8::try_from(d.month).unwrap_or(i8::MAX),
+            i8::try_from(d.day).unwrap_or(i8::MAX),
+        )
+        .map_err(|e| anyhow!("fact `{name}` ({at}): `{key}` is not a valid date: {e}"))
+    }
+}
+
+/// The span of `value`, or an empty one (line 1) when it is missing.
+fn value_span(table: &DeTable<'_>) -> Range<usize> {
+    table.get("value").map_or(0..0, |v| v.span())
+}
+
+fn as_f64(n: Number) -> f64 {
+    match n {
+        // Only used to compare; precision loss beyond 2^53 does not matter here.
+        Number::Integer(i) => i as f64,
+        Number::Decimal(x) => x,
+    }
+}
+
+impl Facts {
+    /// The fact called `name` (`"mexico.claims_2023"`), if any.
+    pub fn lookup(&self, name: &str) -> Option<&Fact> {
+        self.facts.get(name)
+    }
+
+    /// The table called `name` (`"comparison.us_mexico"`), if any.
+    pub fn lookup_table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    /// "unknown fact `x`", with the closest known name (facts and tables) when one is close.
+    pub fn unknown_fact_message(&self, name: &str) -> String {
+        let closest = self
+            .facts
+            .keys()
+            .chain(self.tables.keys())
+            .map(|known| (edit_distance(name, known), known))
+            .min();
+        match closest {
+            Some((distance, known)) if distance <= (name.chars().count() / 3).max(2) => {
+                format!("unknown fact `{name}`; did you mean `{known}`?")
+            }
+            _ => format!(
+                "unknown fact `{name}`: facts are written `file.key`, where `file` is the name \
+                 of a fact file under `content/` and `key` one of its `[key]` tables"
+            ),
+        }
+    }
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Facts and tables whose `as_of` is more than `review_days` days before `today`, by name.
+/// A `review_days` too large for any calendar date makes nothing stale.
+pub fn stale(facts: &Facts, today: Date, review_days: i64) -> Vec<(&str, &Meta)> {
+    let cutoff = jiff::Span::new()
+        .try_days(review_days)
+        .and_then(|span| today.checked_sub(span));
+    let Ok(cutoff) = cutoff else {
+        return Vec::new();
+    };
+    let mut out: Vec<(&str, &Meta)> = facts
+        .facts
+        .iter()
+        .map(|(name, fact)| (name.as_str(), &fact.meta))
+        .chain(
+            facts
+                .tables
+                .iter()
+                .map(|(name, table)| (name.as_str(), &table.meta)),
+        )
+        .filter(|(_, meta)| meta.as_of < cutoff)
+        .collect();
+    out.sort_by_key(|(name, _)| *name);
+    out
+}
+
+/// Formats numbers and dates for one locale (`"en-US"`, `"es-MX"`, `"es-ES"`) with ICU4X's
+/// compiled CLDR data. Build one per language and share it between threads.
+#[derive(Debug)]
+pub struct Formatter {
+    locale: String,
+    decimal: DecimalFormatter,
+    percent: PercentFormatter<DecimalFormatter>,
+    date: DateTimeFormatter<YMD>,
+}
+
+impl Formatter {
+    /// A formatter for `locale`, a BCP 47 tag. A well-formed locale without its own CLDR data
+    /// falls back to its parent (`es-XY` formats like `es`), as ICU4X does.
+    pub fn new(locale: &str) -> Result<Self> {
+        let parsed: Locale = locale.parse().map_err(|e| {
+            anyhow!("`{locale}` is not a valid locale ({e:?}): write a BCP 47 tag like `es-MX`")
+        })?;
+        let decimal =
+            DecimalFormatter::try_new((&parsed).into(), DecimalFormatterOptions::default())
+                .with_context(|| format!("loading number formats for locale `{locale}`"))?;
+        let percent = PercentFormatter::try_new((&parsed).into(), Default::default())
+            .with_context(|| format!("loading percent formats for locale `{locale}`"))?;
+        let date = DateTimeFormatter::try_new((&parsed).into(), YMD::long())
+            .with_context(|| format!("loading date formats for locale `{locale}`"))?;
+        Ok(Self {
+            locale: locale.to_owned(),
+            decimal,
+            percent,
+            date,
+        })
+    }
+
+    /// The locale this formatter was built for, as given to [`Formatter::new`].
+    pub fn locale(&self) -> &str {
+        &self.locale
+    }
+
+    /// `value` for a reader of `lang`: numbers and dates per the locale, text in `lang`
+    /// (empty if the fact has no text in `lang`, which [`load`] does not allow).
+    pub fn value(&self, value: &Value, lang: &str) -> String {
+        match value {
+            Value::Number(n, Unit::Plain) => self.number(*n),
+            Value::Number(n, Unit::Percent) => self.percent.format(&icu_decimal(*n)).to_string(),
+            Value::Range(low, high, Unit::Plain) => {
+                format!(
+                    "{}{RANGE_SEPARATOR}{}",
+                    self.number(*low),
+                    self.number(*high)
+                )
+            }
+            Value::Range(low, high, Unit::Percent) => self.percent_range(*low, *high),
+            Value::Date(date) => self.date(*date),
+            Value::Text(texts) => texts.get(lang).unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// A number with the locale's digits and separators (`140,000` / `140.000`).
+    pub fn number(&self, n: Number) -> String {
+        self.decimal.format(&icu_decimal(n)).to_string()
+    }
+
+    /// A date, long form (`January 20, 2025` / `20 de enero de 2025`).
+    pub fn date(&self, date: Date) -> String {
+        match IcuDate::try_new_iso(i32::from(date.year()), date.month() as u8, date.day() as u8) {
+            Ok(iso) => self.date.format(&iso).to_string(),
+            // jiff and ICU4X agree on every ISO date jiff can hold; keep output total anyway.
+            Err(_) => date.to_string(),
+        }
+    }
+
+    /// `30–40%`: the locale's percent pattern around the whole range, so the sign and its
+    /// spacing (`40 %` in es-ES) come from CLDR and appear once, as ICU's number-range
+    /// formatter does when both ends share a unit.
+    fn percent_range(&self, low: Number, high: Number) -> String {
+        let high_number = self.number(high);
+        let high_percent = self.percent.format(&icu_decimal(high)).to_string();
+        let range = format!("{}{RANGE_SEPARATOR}{high_number}", self.number(low));
+        match high_percent.find(&high_number) {
+            Some(at) => {
+                let mut out = String::with_capacity(high_percent.len() + range.len());
+                out.push_str(&high_percent[..at]);
+                out.push_str(&range);
+                out.push_str(&high_percent[at + high_number.len()..]);
+                out
+            }
+            None => format!(
+                "{}{RANGE_SEPARATOR}{high_percent}",
+                self.percent.format(&icu_decimal(low))
+            ),
+        }
+    }
+}
+
+/// Between the two ends of a range. ICU4X 2 has no number-range data, so this is the en dash
+/// (U+2013, no spaces) that `docs/formats.md` shows, for every language.
+const RANGE_SEPARATOR: &str = "\u{2013}";
+
+fn icu_decimal(n: Number) -> IcuDecimal {
+    match n {
+        Number::Integer(i) => IcuDecimal::from(i),
+        // Rust prints the shortest string that reads back as the same f64, never in
+        // exponent form, which is exactly what Decimal parses.
+        Number::Decimal(x) => format!("{x}")
+            .parse()
+            .unwrap_or_else(|_| IcuDecimal::from(x as i64)),
+    }
+}
+
+impl Table {
+    /// The table as accessible HTML in `lang`: a `<table>` with `<caption>`, column headers
+    /// (`<th scope="col">`) and row headers (`<th scope="row">`), inside a focusable,
+    /// labelled `<div class="table-wrap">` that the theme lets scroll sideways on narrow
+    /// screens. Each data cell carries `data-label` (its column heading) so a theme may stack
+    /// rows instead. All text is HTML-escaped.
+    pub fn to_html(&self, lang: &str, _fmt: &Formatter) -> String {
+        let text = |t: &Texts| escape(t.get(lang).unwrap_or_default());
+        let id = format!("table-{}", self.name.replace(['.', '_'], "-"));
+        let mut html = String::new();
+        // `write!` to a String cannot fail.
+        let _ = write!(
+            html,
+            "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"{id}\" tabindex=\"0\">\n\
+             <table class=\"fact-table\">\n<caption id=\"{id}\">{}</caption>\n<thead>\n<tr>",
+            text(&self.caption)
+        );
+        if self.corner.is_empty() {
+            html.push_str("<td></td>");
+        } else {
+            let _ = write!(html, "<th scope=\"col\">{}</th>", text(&self.corner));
+        }
+        for column in &self.columns {
+            let _ = write!(html, "<th scope=\"col\">{}</th>", text(column));
+        }
+        html.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in &self.rows {
+            let _ = write!(html, "<tr><th scope=\"row\">{}</th>", text(&row.label));
+            for (column, cell) in self.columns.iter().zip(&row.cells) {
+                let _ = write!(
+                    html,
+                    "<td data-label=\"{}\">{}</td>",
+                    text(column),
+                    text(cell)
+                );
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</tbody>\n</table>\n</div>\n");
+        html
+    }
+}
+
+/// Escapes text for HTML element content and double-quoted attributes.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn langs() -> Vec<String> {
+        vec!["en".to_owned(), "es".to_owned()]
+    }
+
+    fn load_one(text: &str) -> Result<Facts> {
+        load(
+            &[(PathBuf::from("content/facts/mexico.toml"), text.to_owned())],
+            &langs(),
+        )
+    }
+
+    fn err(text: &str) -> String {
+        format!("{:#}", load_one(text).unwrap_err())
+    }
+
+    const GOOD: &str = r#"# Facts about Mexico
+[claims_2023]
+value = 140000
+as_of = 2025-06-01
+source = "COMAR, via VisaVerge (2025)"
+source_url = "https://www.gob.mx/comar"
+label = { en = "Asylum claims in Mexico in 2023", es = "Solicitudes de asilo en México en 2023" }
+note = { en = "More than this number.", es = "Más que esta cifra." }
+
+[approval_rate]
+value = [30, 40]
+unit = "percent"
+as_of = 2024-01-01
+source = "S"
+source_url = "https://example.org"
+
+[share]
+value = 0.5
+as_of = 2025-06-01
+source = "S"
+source_url = "https://example.org"
+
+[proclamation_date]
+value = 2025-01-20
+as_of = 2025-06-01
+source = "S"
+source_url = "https://example.org"
+
+[processing_time]
+value = { en = "several months to over a year", es = "de varios meses a más de un año" }
+as_of = 2025-06-01
+source = "S"
+source_url = "https://example.org"
+
+[us_mexico]
+kind = "table"
+as_of = 2020-06-01
+source = "VisaVerge (2025)"
+source_url = "https://www.visaverge.com/"
+caption = { en = "The United States & Mexico", es = "Estados Unidos y México" }
+corner = { en = "Question", es = "Pregunta" }
+columns = [ { en = "United States", es = "Estados Unidos" }, { en = "Mexico", es = "México" } ]
+
+[[us_mexico.rows]]
+label = { en = "Who can <apply>?", es = "¿Quién puede pedir asilo?" }
+cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera." },
+          { en = "Anyone in \"Mexico\".", es = "Cualquier persona en México." } ]
+"#;
+
+    fn fmt(locale: &str) -> Formatter {
+        Formatter::new(locale).unwrap()
+    }
+
+    #[test]
+    fn formatter_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Formatter>();
+        check::<Facts>();
+    }
+
+    #[test]
+    fn integers_per_locale() {
+        let v = Value::Number(Number::Integer(140_000), Unit::Plain);
+        assert_eq!(fmt("en-US").value(&v, "en"), "140,000");
+        assert_eq!(fmt("es-MX").value(&v, "es"), "140,000");
+        assert_eq!(fmt("es-ES").value(&v, "es"), "140.000");
+    }
+
+    #[test]
+    fn decimals_per_locale() {
+        let v = Value::Number(Number::Decimal(1234.5), Unit::Plain);
+        assert_eq!(fmt("en-US").value(&v, "en"), "1,234.5");
+        assert_eq!(fmt("es-MX").value(&v, "es"), "1,234.5");
+        // CLDR es: no grouping for four-digit numbers (minimumGroupingDigits = 2).
+        assert_eq!(fmt("es-ES").value(&v, "es"), "1234,5");
+        let v = Value::Number(Number::Decimal(0.5), Unit::Plain);
+        assert_eq!(fmt("es-ES").value(&v, "es"), "0,5");
+    }
+
+    #[test]
+    fn dates_per_locale() {
+        let d = date(2025, 1, 20);
+        assert_eq!(fmt("en-US").date(d), "January 20, 2025");
+        assert_eq!(fmt("es-MX").date(d), "20 de enero de 2025");
+        assert_eq!(
+            fmt("es-ES").value(&Value::Date(d), "es"),
+            "20 de enero de 2025"
+        );
+    }
+
+    #[test]
+    fn percents_per_locale() {
+        let range = Value::Range(Number::Integer(30), Number::Integer(40), Unit::Percent);
+        let one = Value::Number(Number::Decimal(12.5), Unit::Percent);
+        assert_eq!(fmt("en-US").value(&range, "en"), "30–40%");
+        assert_eq!(fmt("en-US").value(&one, "en"), "12.5%");
+        // CLDR es-MX overrides es's "#,##0\u{a0}%" with "#,##0%".
+        assert_eq!(fmt("es-MX").value(&range, "es"), "30–40%");
+        assert_eq!(fmt("es-MX").value(&one, "es"), "12.5%");
+        assert_eq!(fmt("es-ES").value(&range, "es"), "30–40\u{a0}%");
+        assert_eq!(fmt("es-ES").value(&one, "es"), "12,5\u{a0}%");
+        let plain = Value::Range(Number::Integer(3000), Number::Integer(40_000), Unit::Plain);
+        assert_eq!(fmt("es-ES").value(&plain, "es"), "3000–40.000");
+    }
+
+    #[test]
+    fn bad_locale_is_named() {
+        let e = format!("{:#}", Formatter::new("not a locale!").unwrap_err());
+        assert!(e.contains("`not a locale!`"), "{e}");
+    }
+
+    #[test]
+    fn loads_every_kind() {
+        let facts = load_one(GOOD).unwrap();
+        let claims = facts.lookup("mexico.claims_2023").unwrap();
+        assert_eq!(
+            claims.value,
+            Value::Number(Number::Integer(140_000), Unit::Plain)
+        );
+        assert_eq!(claims.meta.line, 2);
+        assert_eq!(claims.meta.as_of, date(2025, 6, 1));
+        assert_eq!(
+            claims.meta.label.get("es"),
+            Some("Solicitudes de asilo en México en 2023")
+        );
+        assert_eq!(claims.meta.note.get("en"), Some("More than this number."));
+        assert_eq!(
+            facts.lookup("mexico.share").unwrap().value,
+            Value::Number(Number::Decimal(0.5), Unit::Plain)
+        );
+        let text = &facts.lookup("mexico.processing_time").unwrap().value;
+        let en = fmt("en-US");
+        assert_eq!(en.value(text, "en"), "several months to over a year");
+        assert_eq!(
+            fmt("es-MX").value(text, "es"),
+            "de varios meses a más de un año"
+        );
+        let date_value = &facts.lookup("mexico.proclamation_date").unwrap().value;
+        assert_eq!(en.value(date_value, "en"), "January 20, 2025");
+        let range = &facts.lookup("mexico.approval_rate").unwrap().value;
+        assert_eq!(en.value(range, "en"), "30–40%");
+        let table = facts.lookup_table("mexico.us_mexico").unwrap();
+        let header = GOOD.lines().position(|l| l == "[us_mexico]").unwrap() + 1;
+        assert_eq!(table.meta.line, header);
+        assert_eq!(table.rows.len(), 1);
+    }
+
+    #[test]
+    fn table_html() {
+        let facts = load_one(GOOD).unwrap();
+        let table = facts.lookup_table("mexico.us_mexico").unwrap();
+        let html = table.to_html("en", &fmt("en-US"));
+        assert!(html.starts_with("<div class=\"table-wrap\""), "{html}");
+        assert!(
+            html.contains(
+                "<caption id=\"table-mexico-us-mexico\">The United States &amp; Mexico</caption>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<th scope=\"col\">Question</th><th scope=\"col\">United States</th><th scope=\"col\">Mexico</th>"), "{html}");
+        assert!(
+            html.contains("<th scope=\"row\">Who can &lt;apply&gt;?</th>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td data-label=\"Mexico\">Anyone in &quot;Mexico&quot;.</td>"),
+            "{html}"
+        );
+        let es = table.to_html("es", &fmt("es-MX"));
+        assert!(es.contains("<th scope=\"col\">Estados Unidos</th>"), "{es}");
+    }
+
+    #[test]
+    fn toml_syntax_error_keeps_line() {
+        let e = err("[a]\nvalue = = 3\n");
+        assert!(e.contains("content/facts/mexico.toml"), "{e}");
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    const HEAD: &str = "as_of = 2025-06-01\nsource = \"S\"\nsource_url = \"https://e.org\"\n";
+
+    #[test]
+    fn missing_required_keys() {
+        for (key, text) in [
+            (
+                "as_of",
+                "\n[x]\nvalue = 1\nsource = \"S\"\nsource_url = \"u\"\n",
+            ),
+            (
+                "source",
+                "\n[x]\nvalue = 1\nas_of = 2025-06-01\nsource_url = \"u\"\n",
+            ),
+            (
+                "source_url",
+                "\n[x]\nvalue = 1\nas_of = 2025-06-01\nsource = \"S\"\n",
+            ),
+            (
+                "value",
+                "\n[x]\nas_of = 2025-06-01\nsource = \"S\"\nsource_url = \"u\"\n",
+            ),
+        ] {
+            let e = err(text);
+            assert!(
+                e.contains(&format!(
+                    "fact `mexico.x` has no `{key}` (content/facts/mexico.toml:2)"
+                )),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_key() {
+        let e = err(&format!("[claims_2023]\nvalue = 1\n{HEAD}sorce = \"x\"\n"));
+        assert!(
+            e.starts_with("unknown key `sorce` in fact `mexico.claims_2023` (content/facts/mexico.toml:6); expected one of `value`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn missing_and_unknown_languages() {
+        let e = err(&format!("[x]\n{HEAD}value = {{ en = \"a\" }}\n"));
+        assert!(
+            e.contains("fact `mexico.x` has no text in `es` (content/facts/mexico.toml:5): add `es = \"…\"`"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "[x]\nvalue = 1\n{HEAD}label = {{ en = \"a\", es = \"b\", fr = \"c\" }}\n"
+        ));
+        assert!(
+            e.contains("`fr`, which is not a language of the site (content/facts/mexico.toml:6)"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "[t]\nkind = \"table\"\n{HEAD}caption = {{ en = \"c\", es = \"c\" }}\n\
+             columns = [{{ en = \"a\", es = \"a\" }}]\n\n[[t.rows]]\n\
+             label = {{ en = \"l\", es = \"l\" }}\ncells = [{{ en = \"x\" }}]\n"
+        ));
+        assert!(
+            e.contains("fact `mexico.t` has no text in `es` (content/facts/mexico.toml:11)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_values() {
+        let e = err(&format!("[x]\n{HEAD}value = true\n"));
+        assert!(
+            e.contains("(content/facts/mexico.toml:5): `true`/`false` is not a supported value"),
+            "{e}"
+        );
+        let e = err(&format!("[x]\n{HEAD}value = \"plain\"\n"));
+        assert!(
+            e.contains("(content/facts/mexico.toml:5): a text value needs one text per language"),
+            "{e}"
+        );
+        let e = err(&format!("[x]\n{HEAD}value = [1, 2, 3]\n"));
+        assert!(
+            e.contains("(content/facts/mexico.toml:5): a range is two numbers"),
+            "{e}"
+        );
+        let e = err(&format!("[x]\n{HEAD}value = [1, \"b\"]\n"));
+        assert!(
+            e.contains("(content/facts/mexico.toml:5): a range is two numbers"),
+            "{e}"
+        );
+        let e = err(&format!("[x]\n{HEAD}value = [40, 30]\n"));
+        assert!(
+            e.contains("(content/facts/mexico.toml:5): a range goes from low to high"),
+            "{e}"
+        );
+        let e = err(&format!("[x]\n{HEAD}value = 3\nunit = \"percentage\"\n"));
+        assert!(
+            e.contains("fact `mexico.x` has an unknown `unit` (content/facts/mexico.toml:6)"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "[x]\n{HEAD}value = 2025-01-01\nunit = \"percent\"\n"
+        ));
+        assert!(
+            e.contains("(content/facts/mexico.toml:6): `unit = \"percent\"` applies only"),
+            "{e}"
+        );
+        let e = err("[x]\nvalue = 1\nas_of = \"2025-06-01\"\nsource = \"S\"\nsource_url = \"u\"\n");
+        assert!(
+            e.contains("(content/facts/mexico.toml:3): `as_of` is not a date"),
+            "{e}"
+        );
+        let e = err("top = 1\n");
+        assert!(
+            e.contains("`mexico.top` (content/facts/mexico.toml:1) is not a fact"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn row_with_wrong_cell_count() {
+        let e = err(&format!(
+            "[t]\nkind = \"table\"\n{HEAD}caption = {{ en = \"c\", es = \"c\" }}\n\
+             columns = [{{ en = \"a\", es = \"a\" }}, {{ en = \"b\", es = \"b\" }}]\n\n\
+             [[t.rows]]\nlabel = {{ en = \"l\", es = \"l\" }}\n\
+             cells = [{{ en = \"a\", es = \"a\" }}, {{ en = \"b\", es = \"b\" }}]\n\n\
+             [[t.rows]]\nlabel = {{ en = \"l\", es = \"l\" }}\n\
+             cells = [{{ en = \"x\", es = \"x\" }}]\n"
+        ));
+        assert!(
+            e.contains("table `mexico.t` (content/facts/mexico.toml:15): this row has 1 cells but the table has 2 columns"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_namespace_names_both_files() {
+        let text = format!("[x]\nvalue = 1\n{HEAD}");
+        let e = load(
+            &[
+                (PathBuf::from("content/facts/mexico.toml"), text.clone()),
+                (PathBuf::from("content/other/mexico.toml"), text),
+            ],
+            &langs(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`content/facts/mexico.toml`"), "{e}");
+        assert!(e.contains("`content/other/mexico.toml`"), "{e}");
+        assert!(e.contains("namespace `mexico`"), "{e}");
+    }
+
+    #[test]
+    fn suggests_closest_name() {
+        let facts = load_one(GOOD).unwrap();
+        assert_eq!(
+            facts.unknown_fact_message("mexico.claim_2023"),
+            "unknown fact `mexico.claim_2023`; did you mean `mexico.claims_2023`?"
+        );
+        assert!(!facts.unknown_fact_message("zzz").contains("did you mean"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn stale_facts() {
+        let facts = load_one(GOOD).unwrap();
+        let names: Vec<&str> = stale(&facts, date(2025, 7, 1), 365)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, ["mexico.approval_rate", "mexico.us_mexico"]);
+        assert!(stale(&facts, date(2020, 6, 2), 365).is_empty());
+        assert!(stale(&facts, date(2025, 7, 1), i64::MAX).is_empty());
+    }
+}

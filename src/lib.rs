@@ -1,0 +1,58 @@
+//! senda: a static site generator for multilingual, low-bandwidth guides.
+//!
+//! The pipeline reads top to bottom in [`build`]: each stage returns the next one's input.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod facts;
+pub mod fsx;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod theme;
+
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::config::Config;
+use crate::diag::Report;
+use crate::render::{RenderOptions, Site};
+
+/// What changes between `build`, `check` and `serve`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include drafts (serve does, build does not).
+    pub drafts: bool,
+    /// Passed to the renderer.
+    pub render: RenderOptions,
+}
+
+/// Builds the whole site in memory. Each stage's output is the next stage's input. Problems
+/// are collected in `report`; any error fails the build after the stage that found it.
+pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result<Site> {
+    let content = content::load(
+        config,
+        content::LoadOptions {
+            drafts: options.drafts,
+        },
+        report,
+    )?;
+    report.check()?;
+    let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let facts = facts::load(&content.fact_files, &languages)?;
+    let theme = theme::load(config)?;
+    let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
+    render::render(
+        config,
+        &content,
+        &facts,
+        &strings,
+        &theme,
+        &options.render,
+        report,
+    )
+}

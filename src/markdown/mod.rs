@@ -1,0 +1,535 @@
+//! Markdown to HTML: pulldown-cmark events, transformed by adapters (facts and tables, `@/`
+//! links, heading anchors, glossary links), raw HTML sanitised.
+
+pub mod glossary;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::Page;
+use crate::diag::Report;
+use crate::facts::{Facts, Formatter};
+
+/// What a page's Markdown needs from the rest of the site.
+pub struct Env<'a> {
+    /// The page's language.
+    pub lang: &'a str,
+    /// Resolves an `@/` key (`guide/x.md`) to the URL of that page in `lang`.
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Whether a root-relative path (`/en/x/`, without the base path) is a file of the output.
+    pub exists: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Path part of the base URL (`/` or `/repo/`).
+    pub base_path: &'a str,
+    /// Every fact of the site.
+    pub facts: &'a Facts,
+    /// Formats facts for `lang`.
+    pub format: &'a Formatter,
+    /// Glossary terms of `lang`.
+    pub glossary: Option<&'a glossary::Matcher>,
+    /// The glossary entry being rendered, if the page is one: it must not link to itself.
+    pub this_entry: Option<&'a str>,
+    /// Where problems go.
+    pub report: &'a Report,
+    /// Prefix of heading ids, when several pages share one HTML page (the one-page guide).
+    pub id_prefix: Option<&'a str>,
+}
+
+/// A page's Markdown, rendered.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Names of the facts and tables the page shows.
+    pub facts: BTreeSet<String>,
+    /// Ids of the glossary entries it links to.
+    pub terms: BTreeSet<String>,
+    /// Ids of its headings, in order, with their text (for anchors and tables of contents).
+    pub headings: Vec<Heading>,
+    /// Links to other pages with a `#fragment`, checked once every page is rendered:
+    /// (target URL, fragment, line).
+    pub fragment_links: Vec<(String, String, usize)>,
+}
+
+/// A heading of a page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    /// Level: 2 for `##`.
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders the body of `page`. Problems go to `env.report` with the page's file and line.
+pub fn render(page: &Page, env: &Env<'_>) -> Rendered {
+    render_text(page, page.body(), page.body_start, env)
+}
+
+/// Renders one line of Markdown from a page's front matter (a recommendation, a step, an
+/// answer): facts and links work there too. The outer `<p>` is removed.
+pub fn render_inline(page: &Page, text: &str, env: &Env<'_>) -> Rendered {
+    // Front-matter text has no place in the body: report problems at the key's line.
+    let mut r = render_text(page, text, usize::MAX, env);
+    let html = r.html.trim();
+    let html = html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(html);
+    r.html = html.to_string();
+    r
+}
+
+fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendered {
+    let line_of = |range: &Range<usize>| {
+        if offset == usize::MAX {
+            crate::content::front_line(&page.source, text)
+        } else {
+            crate::diag::line_of(&page.source, offset + range.start)
+        }
+    };
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut has_raw_html = false;
+    let mut in_code_block = false;
+    let mut heading_ids: HashMap<String, usize> = HashMap::new();
+    let mut heading: Option<(
+        usize,
+        HeadingLevel,
+        Option<CowStr<'_>>,
+        Vec<CowStr<'_>>,
+        Vec<(CowStr<'_>, Option<CowStr<'_>>)>,
+    )> = None;
+    let mut pending_text: Option<(String, Range<usize>)> = None;
+
+    let parser = Parser::new_ext(text, options()).into_offset_iter();
+    // Adjacent text events are merged first: a fact name such as `claims_2023` can be split
+    // where pulldown-cmark saw a possible emphasis delimiter.
+    let mut merged: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+    for (event, range) in parser {
+        match event {
+            Event::Text(t) => match &mut pending_text {
+                Some((buf, r)) => {
+                    buf.push_str(&t);
+                    r.end = range.end;
+                }
+                None => pending_text = Some((t.into_string(), range)),
+            },
+            other => {
+                if let Some((buf, r)) = pending_text.take() {
+                    merged.push((Event::Text(buf.into()), r));
+                }
+                merged.push((other, range));
+            }
+        }
+    }
+    if let Some((buf, r)) = pending_text.take() {
+        merged.push((Event::Text(buf.into()), r));
+    }
+
+    let mut i = 0;
+    while i < merged.len() {
+        let (event, range) = merged[i].clone();
+        i += 1;
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(event);
+            }
+            // A table on a line of its own: `{{ table name }}` alone in a paragraph.
+            Event::Start(Tag::Paragraph)
+                if matches!(merged.get(i), Some((Event::Text(t), _)) if directive(t).is_some_and(|(kind, _)| kind == "table"))
+                    && matches!(merged.get(i + 1), Some((Event::End(TagEnd::Paragraph), _))) =>
+            {
+                let (Event::Text(t), r) = &merged[i] else {
+                    unreachable!()
+                };
+                let (_, name) = directive(t).unwrap_or_default();
+                match env.facts.lookup_table(name) {
+                    Some(table) => {
+                        out.facts.insert(name.to_string());
+                        events.push(Event::Html(table.to_html(env.lang, env.format).into()));
+                    }
+                    None => env.report.error(
+                        page.diagnostic(line_of(r), format!("unknown table `{name}`"))
+                            .help(env.facts.unknown_fact_message(name)),
+                    ),
+                }
+                i += 2;
+            }
+            Event::Text(t) if !in_code_block && t.contains("{{") => {
+                let replaced = replace_facts(&t, |name, kind| {
+                    if kind == "table" {
+                        env.report.error(page.diagnostic(line_of(&range), format!("the table `{name}` must stand on a line of its own"))
+                            .help("put {{ table NAME }} alone in its own paragraph, with an empty line before and after"));
+                        return String::new();
+                    }
+                    if kind != "fact" {
+                        env.report.error(
+                            page.diagnostic(
+                                line_of(&range),
+                                format!("unknown directive `{{{{ {kind} {name} }}}}`"),
+                            )
+                            .help(
+                                "write {{ fact NAME }} for a fact or {{ table NAME }} for a table",
+                            ),
+                        );
+                        return String::new();
+                    }
+                    match env.facts.lookup(name) {
+                        Some(fact) => {
+                            out.facts.insert(name.to_string());
+                            env.format.value(&fact.value, env.lang)
+                        }
+                        None => {
+                            env.report.error(
+                                page.diagnostic(line_of(&range), format!("unknown fact `{name}`"))
+                                    .help(env.facts.unknown_fact_message(name)),
+                            );
+                            String::new()
+                        }
+                    }
+                });
+                push_text(&mut events, &mut heading, replaced.into());
+            }
+            Event::Text(t) => push_text(&mut events, &mut heading, t),
+            Event::Code(ref t) => {
+                if let Some(h) = &mut heading {
+                    h.3.push(t.clone());
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((events.len(), level, id, Vec::new(), attrs));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, _, id, texts, attrs)) = heading.take() {
+                    let title: String = texts.concat();
+                    let id = match id {
+                        Some(id) => id.to_string(),
+                        None => unique_id(&mut heading_ids, &slugify(&title)),
+                    };
+                    let id = match env.id_prefix {
+                        Some(prefix) => format!("{prefix}--{id}"),
+                        None => id,
+                    };
+                    if let Event::Start(Tag::Heading { classes, .. }) = &events[start] {
+                        events[start] = Event::Start(Tag::Heading {
+                            level,
+                            id: Some(id.clone().into()),
+                            classes: classes.clone(),
+                            attrs,
+                        });
+                    }
+                    out.headings.push(Heading {
+                        level: level as u8,
+                        id,
+                        title,
+                    });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = check_link(page, env, &dest_url, false, line_of(&range), &mut out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = check_link(page, env, &dest_url, true, line_of(&range), &mut out);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    match env.glossary {
+        Some(matcher) => {
+            let mut linker = glossary::link_terms(events.into_iter(), matcher, env.this_entry);
+            pulldown_cmark::html::push_html(&mut html, &mut linker);
+            out.terms = linker.linked().iter().map(|s| s.to_string()).collect();
+        }
+        None => pulldown_cmark::html::push_html(&mut html, events.into_iter()),
+    }
+    // Markdown without raw HTML cannot produce a script or a foreign resource (links and
+    // images were checked above), so only pages that contain raw HTML pay for sanitising.
+    out.html = if has_raw_html {
+        SANITIZER.clean(&html).to_string()
+    } else {
+        html
+    };
+    out
+}
+
+/// Text inside a heading is also collected for the heading's id.
+fn push_text<'a>(
+    events: &mut Vec<Event<'a>>,
+    heading: &mut Option<(
+        usize,
+        HeadingLevel,
+        Option<CowStr<'a>>,
+        Vec<CowStr<'a>>,
+        Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    )>,
+    text: CowStr<'a>,
+) {
+    if let Some(h) = heading {
+        h.3.push(text.clone());
+    }
+    events.push(Event::Text(text));
+}
+
+/// `{{ fact name }}` -> (`fact`, `name`), when `text` is exactly one directive.
+fn directive(text: &str) -> Option<(&str, &str)> {
+    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    let mut words = inner.split_whitespace();
+    let kind = words.next()?;
+    let name = words.next()?;
+    words.next().is_none().then_some((kind, name))
+}
+
+/// Replaces every `{{ kind name }}` in `text` by `value(name, kind)`.
+fn replace_facts(text: &str, mut value: impl FnMut(&str, &str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..start + len];
+        let mut words = inner.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(kind), Some(name), None) => out.push_str(&value(name, kind)),
+            _ => out.push_str(&rest[start..start + len + 2]),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Checks a link or image destination and returns the URL to write.
+fn check_link(
+    page: &Page,
+    env: &Env<'_>,
+    dest: &str,
+    image: bool,
+    line: usize,
+    out: &mut Rendered,
+) -> String {
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (key, fragment) = match target.split_once('#') {
+            Some((key, fragment)) => (key, Some(fragment)),
+            None => (target, None),
+        };
+        let Some(url) = (env.resolve)(key) else {
+            env.report.error(
+                page.diagnostic(line, format!("link to `@/{key}`: there is no such page"))
+                    .help("an @/ link names a file under content/, with .md: @/guide/apply-in-mexico.md"),
+            );
+            return dest.to_string();
+        };
+        return match fragment {
+            // Inside the one-page guide, a page is an anchor and its headings are prefixed.
+            Some(fragment) if url.starts_with('#') => format!("{url}--{fragment}"),
+            Some(fragment) => {
+                out.fragment_links
+                    .push((url.clone(), fragment.to_string(), line));
+                format!("{url}#{fragment}")
+            }
+            None => url,
+        };
+    }
+    let lower = dest.to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+    });
+    if lower.starts_with("//") || scheme.is_some_and(|s| s == "http" || s == "https") {
+        if image {
+            env.report.error(
+                page.diagnostic(line, format!("the image `{dest}` is on another website"))
+                    .help("readers' phones must not contact other websites: save the image in content/ beside the page and link to it by its file name"),
+            );
+        }
+        return dest.to_string();
+    }
+    if let Some(scheme) = scheme {
+        if image || !matches!(scheme, "mailto" | "tel") {
+            env.report.error(
+                page.diagnostic(
+                    line,
+                    format!("the link `{dest}` uses `{scheme}:`, which is not allowed"),
+                )
+                .help("links may start with https://, http://, mailto:, tel:, / or @/"),
+            );
+            return "#".to_string();
+        }
+        return dest.to_string();
+    }
+    if let Some(path) = dest.strip_prefix('/') {
+        let path_only = path.split(['#', '?']).next().unwrap_or_default();
+        if !(env.exists)(path_only) {
+            env.report.error(
+                page.diagnostic(
+                    line,
+                    format!("link to `{dest}`: no page or file has that address"),
+                )
+                .help("to link to a page, use its file: @/guide/apply-in-mexico.md"),
+            );
+        }
+        return format!("{}{path}", env.base_path);
+    }
+    dest.to_string()
+}
+
+/// An anchor id from a heading's text: lowercase letters and digits joined by hyphens.
+/// Letters with accents are kept (`¿Quién puede?` -> `quién-puede`): ids may be any Unicode.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+fn unique_id(seen: &mut HashMap<String, usize>, id: &str) -> String {
+    let n = seen.entry(id.to_string()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        id.to_string()
+    } else {
+        format!("{id}-{}", *n - 1)
+    }
+}
+
+/// Raw HTML in Markdown may format text; it may not run code, load from other hosts or
+/// restyle the page.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "lang", "dir", "title"])
+        .add_tag_attributes("th", ["scope"])
+        .add_tag_attributes("td", ["data-label"])
+        .add_tags([
+            "section",
+            "aside",
+            "figure",
+            "figcaption",
+            "details",
+            "summary",
+            "mark",
+        ])
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| {
+            let foreign = value.starts_with("//") || value.contains("://");
+            if foreign && (attribute == "src" || attribute == "srcset" || element == "img") {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
+    b
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("¿Quién puede pedir asilo?"),
+            "quién-puede-pedir-asilo"
+        );
+        assert_eq!(slugify("Step 1: arrive"), "step-1-arrive");
+        assert_eq!(slugify("???"), "section");
+    }
+
+    #[test]
+    fn directives() {
+        assert_eq!(directive(" {{ table a.b }} "), Some(("table", "a.b")));
+        assert_eq!(directive("{{ table a.b }} and more"), None);
+        let s = replace_facts("In {{ fact a.x }} and {{fact b.y}}.", |n, k| {
+            format!("[{k}:{n}]")
+        });
+        assert_eq!(s, "In [fact:a.x] and [fact:b.y].");
+        assert_eq!(
+            replace_facts("{{ broken", |_, _| String::new()),
+            "{{ broken"
+        );
+    }
+
+    #[test]
+    fn sanitizer_removes_scripts_and_foreign_resources() {
+        let html = SANITIZER
+            .clean(r#"<p onclick="x()">Hi<script>alert(1)</script><img src="https://evil.example/t.png"><a href="javascript:alert(1)">x</a><img src="local.png"></p>"#)
+            .to_string();
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("evil.example"), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(html.contains("local.png"), "{html}");
+    }
+}

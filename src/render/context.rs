@@ -1,0 +1,227 @@
+//! Typed template contexts: everything a template can use, documented field by field.
+//! `docs/themes.md` lists them for theme authors.
+
+use serde::Serialize;
+
+/// The context of every template.
+#[derive(Debug, Serialize)]
+pub struct PageContext {
+    /// The site, in the page's language.
+    pub site: SiteCtx,
+    /// The page's language.
+    pub lang: LangCtx,
+    /// The page itself.
+    pub page: PageCtx,
+    /// Every language's version of this page, for the language switcher (the current one
+    /// included, marked `current`). Untranslated pages lead to their fallback.
+    pub translations: Vec<Alternate>,
+    /// `hreflang` alternates: only real translations, the current page included.
+    pub alternates: Vec<Alternate>,
+    /// `x-default` alternate: the default language's page, or the root chooser for home pages.
+    pub x_default: Option<String>,
+    /// Top-level sections, for the menu.
+    pub nav: Vec<Link>,
+    /// From the home page down to the page's section.
+    pub breadcrumbs: Vec<Link>,
+    /// Script only `senda serve` adds (live reload); empty in a build.
+    pub serve_script: String,
+}
+
+/// The site, in one language.
+#[derive(Debug, Serialize)]
+pub struct SiteCtx {
+    /// Title in this language.
+    pub title: String,
+    /// Description in this language.
+    pub description: String,
+    /// Public URL of the site, ending in `/`.
+    pub base_url: String,
+    /// Path of the site on its host, `/` or `/repo/`.
+    pub base_path: String,
+    /// URL of the home page in this language.
+    pub home_url: String,
+    /// URL of the style sheet (fingerprinted).
+    pub style_url: String,
+    /// URL of the list of sources in this language.
+    pub sources_url: String,
+    /// URL of the whole guide on one page in this language.
+    pub guide_url: String,
+    /// URL of the glossary in this language, if there is one.
+    pub glossary_url: Option<String>,
+    /// URL of the first decision question in this language, if there is one.
+    pub decide_url: Option<String>,
+    /// Newest `as_of` of every fact, formatted: how old the site's information is.
+    pub facts_date: Option<String>,
+}
+
+/// A language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LangCtx {
+    /// `es`.
+    pub code: String,
+    /// `Español`.
+    pub name: String,
+    /// `es-MX`.
+    pub locale: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+}
+
+/// A link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Text.
+    pub title: String,
+    /// URL (a path from the host's root: `/es/guia/`).
+    pub url: String,
+}
+
+/// The same page in another language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    /// Language code (`hreflang`).
+    pub code: String,
+    /// Language name in that language.
+    pub name: String,
+    /// URL: a path for the switcher, a full URL for `hreflang`.
+    pub url: String,
+    /// Whether this is the page being rendered.
+    pub current: bool,
+}
+
+/// The page being rendered.
+#[derive(Debug, Default, Serialize)]
+pub struct PageCtx {
+    /// `home`, `section`, `page`, `glossary`, `circumstance`, `question`, `sources`, `guide`,
+    /// `not-found`, `chooser`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// One-sentence description.
+    pub description: String,
+    /// The body, rendered to HTML.
+    pub content: String,
+    /// URL path (`/es/guia/x/`).
+    pub url: String,
+    /// Full URL (canonical).
+    pub permalink: String,
+    /// When the page was last reviewed, formatted (front matter `reviewed`, else the newest
+    /// `as_of` of the facts it shows, else of the site's facts).
+    pub reviewed: Option<String>,
+    /// Whether `reviewed` is older than the review window.
+    pub stale: bool,
+    /// The text is the default language's: this page is not translated yet.
+    pub fallback: bool,
+    /// The translation was made from an older version of its source.
+    pub outdated: bool,
+    /// Language code of the text (differs from the page's language on fallback pages).
+    pub content_lang: String,
+    /// Show the quick-exit link.
+    pub quick_exit: bool,
+    /// Draft (only `serve` shows drafts).
+    pub draft: bool,
+    /// Headings of the body.
+    pub headings: Vec<crate::markdown::Heading>,
+    /// Facts and tables the page shows, with their sources.
+    pub sources: Vec<SourceCtx>,
+    /// Pages of a section, in order.
+    pub pages: Vec<ListItem>,
+    /// Subsections of a section, in order.
+    pub subsections: Vec<ListItem>,
+    /// Circumstance data, on circumstance pages.
+    pub circumstance: Option<CircumstanceCtx>,
+    /// Question data, on question pages.
+    pub question: Option<QuestionCtx>,
+    /// Glossary entries, on the glossary page and in the one-page guide.
+    pub entries: Vec<EntryCtx>,
+    /// Chapters of the one-page guide.
+    pub chapters: Vec<ChapterCtx>,
+    /// Every circumstance page of the language (home page and circumstance section).
+    pub circumstances: Vec<ListItem>,
+    /// Front matter `[extra]`.
+    pub extra: serde_json::Value,
+}
+
+/// A page in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// URL.
+    pub url: String,
+}
+
+/// A fact or table and where it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCtx {
+    /// Name (`mexico.claims_2023`), usable as an anchor.
+    pub name: String,
+    /// What the value is, in this language.
+    pub label: String,
+    /// The value, formatted (empty for tables).
+    pub value: String,
+    /// Note on the value.
+    pub note: String,
+    /// Date the source gave it, formatted.
+    pub as_of: String,
+    /// Whether `as_of` is older than the review window.
+    pub stale: bool,
+    /// Who says so.
+    pub source: String,
+    /// Where to check.
+    pub source_url: String,
+}
+
+/// A circumstance page's data.
+#[derive(Debug, Clone, Serialize)]
+pub struct CircumstanceCtx {
+    /// The recommendation (HTML).
+    pub recommendation: String,
+    /// Steps, in order (HTML each).
+    pub steps: Vec<String>,
+    /// Facts that matter here.
+    pub facts: Vec<SourceCtx>,
+    /// Articles to read: the ones listed, then the ones that tag this circumstance.
+    pub articles: Vec<ListItem>,
+}
+
+/// A question page's data.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionCtx {
+    /// Answers, each a link to the next page.
+    pub answers: Vec<Link>,
+    /// Position of this question in the longest path from the first one (1-based).
+    pub step: usize,
+}
+
+/// A glossary entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryCtx {
+    /// Anchor id.
+    pub id: String,
+    /// The term.
+    pub title: String,
+    /// Short definition.
+    pub description: String,
+    /// Other names.
+    pub aliases: Vec<String>,
+    /// The entry page's body (HTML).
+    pub content: String,
+    /// The entry page's URL.
+    pub url: String,
+}
+
+/// A chapter (one page) of the one-page guide.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterCtx {
+    /// Anchor id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Heading level: 2 for section pages, 3 for their pages.
+    pub level: u8,
+    /// Body (HTML), links between chapters pointing inside the page.
+    pub content: String,
+}

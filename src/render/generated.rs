@@ -1,0 +1,412 @@
+//! Pages and files with no source file of their own: the list of sources, the whole guide on
+//! one page, 404 pages, the root language chooser, sitemap.xml, robots.txt, static files.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use sha2::{Digest, Sha256};
+
+use super::context::*;
+use super::templates::{base_context, glossary_entries, render_to_file, source_ctx};
+use super::{Ctx, Site};
+use crate::config::Config;
+use crate::content::Kind;
+use crate::markdown::Rendered;
+use crate::theme::Theme;
+
+/// Ids every page's template emits, so `@/page.md#main` is a valid link.
+pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
+
+/// Copies the theme's static files; style sheets are minified and fingerprinted
+/// (`style.3f2a1c9e.css`) so hosts can cache them for a year. Returns the URL of `style.css`.
+pub(crate) fn statics(config: &Config, theme: &Theme, site: &mut Site) -> Result<String> {
+    let mut style_url = String::new();
+    for (path, file) in theme.statics() {
+        if let Some(stem) = path.strip_suffix(".css") {
+            let css = String::from_utf8_lossy(&file.bytes).into_owned();
+            let css = if config.minify { minify_css(&css) } else { css };
+            let hash: String = Sha256::digest(css.as_bytes())
+                .iter()
+                .take(5)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let name = format!("{stem}.{hash}.css");
+            if path == "style.css" {
+                style_url = format!("{}{name}", config.base_path);
+            }
+            site.files.insert(name, css.into_bytes());
+        } else {
+            site.files.insert(path.to_string(), file.bytes.clone());
+        }
+    }
+    Ok(style_url)
+}
+
+/// minify-html minifies CSS inside `<style>`: wrap the sheet, minify, unwrap.
+fn minify_css(css: &str) -> String {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    let wrapped = format!("<style>{css}</style>");
+    let out = String::from_utf8_lossy(&minify_html::minify(wrapped.as_bytes(), &cfg)).into_owned();
+    out.strip_prefix("<style>")
+        .and_then(|s| s.strip_suffix("</style>"))
+        .map_or_else(|| css.to_string(), str::to_string)
+}
+
+/// Every generated page and site file.
+pub(crate) fn pages(ctx: &Ctx<'_>, rendered: &[Rendered], site: &mut Site) {
+    for language in &ctx.config.languages {
+        let lang = language.code.as_str();
+        sources_page(ctx, lang, site);
+        guide_page(ctx, lang, rendered, site);
+        not_found_page(
+            ctx,
+            lang,
+            &format!("{}404.html", ctx.config.lang_prefix(lang)),
+            site,
+        );
+    }
+    if ctx.config.languages_in_subdirs {
+        chooser(ctx, site);
+        not_found_page(ctx, &ctx.config.default_language().code, "404.html", site);
+    }
+    site.files
+        .insert("sitemap.xml".into(), sitemap(ctx).into_bytes());
+    site.files.insert(
+        "robots.txt".into(),
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            ctx.config.base_url
+        )
+        .into_bytes(),
+    );
+}
+
+/// The switcher and hreflang links of a page that exists in every language.
+fn everywhere(
+    ctx: &Ctx<'_>,
+    context: &mut PageContext,
+    lang: &str,
+    url_in: impl Fn(&str) -> String,
+) {
+    let default = &ctx.config.default_language().code;
+    for l in &ctx.config.languages {
+        let url = url_in(&l.code);
+        context.translations.push(Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            url: ctx.path(&url),
+            current: l.code == lang,
+        });
+        context.alternates.push(Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            url: ctx.permalink(&url),
+            current: l.code == lang,
+        });
+    }
+    context.x_default = Some(ctx.permalink(&url_in(default)));
+    if context.alternates.len() < 2 {
+        context.alternates.clear();
+        context.x_default = None;
+    }
+}
+
+fn sources_page(ctx: &Ctx<'_>, lang: &str, site: &mut Site) {
+    let url = ctx.generated_url(lang, "slug-sources");
+    let mut names: Vec<&String> = ctx
+        .facts
+        .facts
+        .keys()
+        .chain(ctx.facts.tables.keys())
+        .collect();
+    names.sort();
+    let page = PageCtx {
+        kind: "sources".into(),
+        title: ctx.t(lang, "sources-title"),
+        description: ctx.t(lang, "sources-description"),
+        url: ctx.path(&url),
+        permalink: ctx.permalink(&url),
+        content_lang: lang.into(),
+        sources: names
+            .into_iter()
+            .filter_map(|n| source_ctx(ctx, lang, n))
+            .collect(),
+        ..PageCtx::default()
+    };
+    let mut context = base_context(ctx, lang, page);
+    everywhere(ctx, &mut context, lang, |l| {
+        ctx.generated_url(l, "slug-sources")
+    });
+    if let Some((path, bytes)) = render_to_file(
+        ctx,
+        lang,
+        "sources.html",
+        &context,
+        &url,
+        std::path::Path::new("(sources page)"),
+    ) {
+        site.files.insert(path, bytes);
+    }
+}
+
+/// Every article in order, the glossary at the end; links between them point inside the page.
+fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], site: &mut Site) {
+    let url = ctx.generated_url(lang, "slug-guide");
+    // Chapters: the home page, then each top section with its pages, depth first.
+    let mut order: Vec<(&str, u8)> = vec![("_index.md", 2)];
+    let mut stack: Vec<(String, u8)> = vec![("_index.md".to_string(), 2)];
+    while let Some((section, level)) = stack.pop() {
+        let mut sections: Vec<&super::Entry<'_>> = ctx
+            .entries
+            .iter()
+            .filter(|e| {
+                e.lang.code == lang
+                    && e.page.kind == Kind::Section
+                    && e.page.parent_key().as_deref() == Some(section.as_str())
+                    && e.key != "glossary/_index.md"
+            })
+            .collect();
+        sections.sort_by(|a, b| {
+            (a.page.front.weight, &a.page.front.title)
+                .cmp(&(b.page.front.weight, &b.page.front.title))
+        });
+        for s in sections {
+            order.push((s.key, level));
+            let mut pages: Vec<&super::Entry<'_>> = ctx
+                .entries
+                .iter()
+                .filter(|e| {
+                    e.lang.code == lang
+                        && e.page.kind == Kind::Page
+                        && e.page.parent_key().as_deref() == Some(s.key)
+                })
+                .collect();
+            pages.sort_by(|a, b| {
+                (a.page.front.weight, &a.page.front.title)
+                    .cmp(&(b.page.front.weight, &b.page.front.title))
+            });
+            order.extend(pages.into_iter().map(|p| (p.key, (level + 1).min(6))));
+        }
+    }
+    let anchor = |key: &str| {
+        format!(
+            "#p-{}",
+            crate::markdown::slugify(key.trim_end_matches(".md").trim_end_matches("/_index"))
+        )
+    };
+    let mut anchors: HashMap<&str, String> = order.iter().map(|(k, _)| (*k, anchor(k))).collect();
+    // Glossary entries are at the end, by their ids.
+    for e in ctx.entries.iter().filter(|e| {
+        e.lang.code == lang && e.key.starts_with("glossary/") && e.page.kind == Kind::Page
+    }) {
+        anchors.insert(
+            e.key,
+            format!(
+                "#{}",
+                e.key
+                    .trim_start_matches("glossary/")
+                    .trim_end_matches(".md")
+            ),
+        );
+    }
+    let chapters = order
+        .iter()
+        .filter_map(|(key, level)| {
+            let entry = ctx.entry(key, lang)?;
+            let body = ctx.markdown(entry, None, Some(&anchors));
+            Some(ChapterCtx {
+                id: anchor(key).trim_start_matches('#').to_string(),
+                title: entry.page.front.title.clone(),
+                level: *level,
+                content: body.html,
+            })
+        })
+        .collect();
+    let mut entries = glossary_entries(ctx, lang, rendered);
+    for e in &mut entries {
+        e.url = format!("#{}", e.id);
+    }
+    let page = PageCtx {
+        kind: "guide".into(),
+        title: ctx.t(lang, "guide-title"),
+        description: ctx.t(lang, "guide-description"),
+        url: ctx.path(&url),
+        permalink: ctx.permalink(&url),
+        content_lang: lang.into(),
+        chapters,
+        entries,
+        ..PageCtx::default()
+    };
+    let mut context = base_context(ctx, lang, page);
+    everywhere(ctx, &mut context, lang, |l| {
+        ctx.generated_url(l, "slug-guide")
+    });
+    if let Some((path, bytes)) = render_to_file(
+        ctx,
+        lang,
+        "guide.html",
+        &context,
+        &url,
+        std::path::Path::new("(one-page guide)"),
+    ) {
+        site.files.insert(path, bytes);
+    }
+}
+
+fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, site: &mut Site) {
+    let page = PageCtx {
+        kind: "not-found".into(),
+        title: ctx.t(lang, "not-found-title"),
+        content_lang: lang.into(),
+        url: ctx.path(path),
+        ..PageCtx::default()
+    };
+    let mut context = base_context(ctx, lang, page);
+    context.translations = ctx
+        .config
+        .languages
+        .iter()
+        .map(|l| Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            url: ctx.path(&ctx.config.lang_prefix(&l.code)),
+            current: l.code == lang,
+        })
+        .collect();
+    if let Some((file, bytes)) = render_to_file(
+        ctx,
+        lang,
+        "404.html",
+        &context,
+        path,
+        std::path::Path::new("(404 page)"),
+    ) {
+        site.files.insert(file, bytes);
+    }
+}
+
+/// The root page when every language has its own prefix: the reader picks a language.
+fn chooser(ctx: &Ctx<'_>, site: &mut Site) {
+    let default = ctx.config.default_language().code.clone();
+    let page = PageCtx {
+        kind: "chooser".into(),
+        title: ctx.config.default_language().title.clone(),
+        url: ctx.path(""),
+        permalink: ctx.config.base_url.clone(),
+        content_lang: default.clone(),
+        pages: ctx
+            .config
+            .languages
+            .iter()
+            .map(|l| ListItem {
+                title: l.name.clone(),
+                description: l.title.clone(),
+                url: ctx
+                    .url("_index.md", &l.code)
+                    .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(&l.code))),
+            })
+            .collect(),
+        ..PageCtx::default()
+    };
+    let mut context = base_context(ctx, &default, page);
+    context.translations = ctx
+        .config
+        .languages
+        .iter()
+        .map(|l| Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            url: ctx.path(&ctx.config.lang_prefix(&l.code)),
+            current: false,
+        })
+        .collect();
+    // The chooser is the x-default of the home pages, and lists them as its alternates.
+    context.alternates = ctx
+        .config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            Some(Alternate {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                url: ctx.permalink(&ctx.entry("_index.md", &l.code).filter(|e| !e.fallback)?.url),
+                current: false,
+            })
+        })
+        .collect();
+    context.x_default = Some(ctx.config.base_url.clone());
+    if let Some((file, bytes)) = render_to_file(
+        ctx,
+        &default,
+        "chooser.html",
+        &context,
+        "",
+        std::path::Path::new("(language chooser)"),
+    ) {
+        site.files.insert(file, bytes);
+    }
+}
+
+/// `sitemap.xml` with an `xhtml:link` alternate for every translation.
+fn sitemap(ctx: &Ctx<'_>) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut keys: Vec<&str> = ctx.entries.iter().map(|e| e.key).collect();
+    keys.dedup();
+    for key in keys {
+        groups.push(
+            ctx.config
+                .languages
+                .iter()
+                .filter_map(|l| {
+                    ctx.entry(key, &l.code)
+                        .filter(|e| !e.fallback)
+                        .map(|e| format!("{}\t{}", l.code, e.url))
+                })
+                .collect(),
+        );
+    }
+    for slug in ["slug-sources", "slug-guide"] {
+        groups.push(
+            ctx.config
+                .languages
+                .iter()
+                .map(|l| format!("{}\t{}", l.code, ctx.generated_url(&l.code, slug)))
+                .collect(),
+        );
+    }
+    for group in groups {
+        for item in &group {
+            let (_, url) = item.split_once('\t').unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  <url>\n    <loc>{}</loc>",
+                xml_escape(&ctx.permalink(url))
+            );
+            if group.len() > 1 {
+                for alt in &group {
+                    let (code, alt_url) = alt.split_once('\t').unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"{}\"/>",
+                        xml_escape(&ctx.permalink(alt_url))
+                    );
+                }
+            }
+            out.push_str("  </url>\n");
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,590 @@
+//! Rendering: decides every page to produce (translations and fallbacks), renders Markdown and
+//! templates, and returns every output file in memory. Nothing here touches the disk.
+
+mod context;
+mod generated;
+mod templates;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::config::{Config, Language};
+use crate::content::{Content, Kind, Page};
+use crate::diag::{Diagnostic, Report};
+use crate::facts::{Facts, Formatter};
+use crate::i18n::Strings;
+use crate::markdown::{self, Rendered, glossary};
+use crate::theme::Theme;
+
+pub use context::*;
+pub use templates::Templates;
+
+/// The whole site, in memory: output path (relative to the output folder) -> bytes.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// Every file to write.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Pages per language code (fallback pages included).
+    pub pages: BTreeMap<String, usize>,
+}
+
+/// What changes between a build and `serve`.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Markup added to every page by `serve` (the live-reload script); empty in a build.
+    pub serve_script: String,
+    /// Today, for stale facts and reviews.
+    pub today: Option<jiff::civil::Date>,
+}
+
+/// One page to produce: a file in one language, or its fallback.
+#[derive(Debug)]
+pub(crate) struct Entry<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) lang: &'a Language,
+    pub(crate) page: &'a Page,
+    /// The text is the default language's (no translation yet).
+    pub(crate) fallback: bool,
+    /// URL path below the base path: `es/guia/x/`, `` for the home page.
+    pub(crate) url: String,
+}
+
+/// Everything the page renderers share.
+pub(crate) struct Ctx<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) content: &'a Content,
+    pub(crate) facts: &'a Facts,
+    pub(crate) strings: &'a Strings,
+    pub(crate) templates: &'a Templates,
+    pub(crate) report: &'a Report,
+    pub(crate) options: &'a RenderOptions,
+    pub(crate) formats: BTreeMap<String, Formatter>,
+    pub(crate) entries: Vec<Entry<'a>>,
+    pub(crate) index: HashMap<(&'a str, &'a str), usize>,
+    pub(crate) glossaries: BTreeMap<String, glossary::Matcher>,
+    pub(crate) style_url: String,
+    pub(crate) today: jiff::civil::Date,
+    /// Every path of the output that a root-relative link may point to.
+    pub(crate) paths: HashSet<String>,
+}
+
+/// Renders every page and file of the site.
+pub fn render(
+    config: &Config,
+    content: &Content,
+    facts: &Facts,
+    strings: &std::sync::Arc<Strings>,
+    theme: &Theme,
+    options: &RenderOptions,
+    report: &Report,
+) -> Result<Site> {
+    let templates = Templates::load(theme, strings, config, report)?;
+    report.check()?;
+    let mut formats = BTreeMap::new();
+    for language in &config.languages {
+        formats.insert(language.code.clone(), Formatter::new(&language.locale)?);
+    }
+    let (entries, index) = plan(config, content, report);
+    report.check()?;
+    let mut site = Site::default();
+    let style_url = generated::statics(config, theme, &mut site)?;
+    let today = options
+        .today
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let mut ctx = Ctx {
+        config,
+        content,
+        facts,
+        strings,
+        templates: &templates,
+        report,
+        options,
+        formats,
+        entries,
+        index,
+        glossaries: BTreeMap::new(),
+        style_url,
+        today,
+        paths: HashSet::new(),
+    };
+    ctx.glossaries = glossaries(&ctx);
+    ctx.paths = output_paths(&ctx, content, &site);
+
+    let rendered: Vec<Rendered> = ctx
+        .entries
+        .par_iter()
+        .map(|e| render_markdown(&ctx, e))
+        .collect();
+    check_questions(&ctx);
+    report.check()?;
+
+    let pages: Vec<Option<(String, Vec<u8>)>> = ctx
+        .entries
+        .par_iter()
+        .zip(&rendered)
+        .map(|(entry, body)| templates::page(&ctx, entry, body, &rendered))
+        .collect();
+    for (path, bytes) in pages.into_iter().flatten() {
+        site.files.insert(path, bytes);
+    }
+    for entry in &ctx.entries {
+        *site.pages.entry(entry.lang.code.clone()).or_default() += 1;
+    }
+    generated::pages(&ctx, &rendered, &mut site);
+    check_fragments(&ctx, &rendered);
+    warn_unused_terms(&ctx, &rendered);
+    warn_stale_facts(&ctx);
+    report.check()?;
+    for (source, rel) in &content.assets {
+        site.files.insert(rel.clone(), crate::fsx::read(source)?);
+    }
+    Ok(site)
+}
+
+/// Every (page, language) to produce, with its URL; two pages at one URL are an error.
+fn plan<'a>(
+    config: &'a Config,
+    content: &'a Content,
+    report: &Report,
+) -> (Vec<Entry<'a>>, HashMap<(&'a str, &'a str), usize>) {
+    let default = &config.default_language().code;
+    let mut entries = Vec::new();
+    for (key, langs) in &content.by_key {
+        for language in &config.languages {
+            let (page, fallback) = match langs.get(&language.code) {
+                Some(&i) => (&content.pages[i], false),
+                None if config.fallback => match langs.get(default) {
+                    Some(&i) => (&content.pages[i], true),
+                    None => continue,
+                },
+                None => continue,
+            };
+            let url = url_of(config, content, key, &language.code);
+            entries.push(Entry {
+                key,
+                lang: language,
+                page,
+                fallback,
+                url,
+            });
+        }
+    }
+    let mut seen: HashMap<&str, &Entry<'_>> = HashMap::new();
+    for entry in &entries {
+        if let Some(other) = seen.insert(&entry.url, entry) {
+            report.error(
+                Diagnostic::new(
+                    &entry.page.file,
+                    crate::content::key_line(&entry.page.source, "slug"),
+                    format!(
+                        "this page and `{}` both want the address /{}",
+                        other.page.file.display(),
+                        entry.url
+                    ),
+                )
+                .help("give one of them another `slug` in its front matter"),
+            );
+        }
+    }
+    let index = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.key, e.lang.code.as_str()), i))
+        .collect();
+    (entries, index)
+}
+
+/// URL of `key` in `lang`: the language prefix, each parent section's slug in that language,
+/// then the page's slug.
+fn url_of(config: &Config, content: &Content, key: &str, lang: &str) -> String {
+    let default = &config.default_language().code;
+    let page_in = |k: &str| content.get(k, lang).or_else(|| content.get(k, default));
+    let mut url = config.lang_prefix(lang);
+    let dir = key.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut prefix = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        let slug = page_in(&format!("{prefix}/_index.md")).map_or(part, |p| p.slug.as_str());
+        url.push_str(slug);
+        url.push('/');
+    }
+    if !key.ends_with("_index.md") {
+        if let Some(page) = page_in(key) {
+            url.push_str(&page.slug);
+            url.push('/');
+        }
+    }
+    url
+}
+
+impl<'a> Ctx<'a> {
+    /// The entry of `key` in `lang`.
+    pub(crate) fn entry(&self, key: &str, lang: &str) -> Option<&Entry<'a>> {
+        self.index.get(&(key, lang)).map(|&i| &self.entries[i])
+    }
+
+    /// URL path from the host's root (`/repo/es/guia/`) of `key` in `lang`, falling back to
+    /// the default language when the page has no version in `lang`.
+    pub(crate) fn url(&self, key: &str, lang: &str) -> Option<String> {
+        let entry = self
+            .entry(key, lang)
+            .or_else(|| self.entry(key, &self.config.default_language().code))?;
+        Some(self.path(&entry.url))
+    }
+
+    /// `es/guia/` -> `/repo/es/guia/`.
+    pub(crate) fn path(&self, url: &str) -> String {
+        format!("{}{url}", self.config.base_path)
+    }
+
+    /// `es/guia/` -> `https://example.org/repo/es/guia/`.
+    pub(crate) fn permalink(&self, url: &str) -> String {
+        format!("{}{url}", self.config.base_url)
+    }
+
+    /// Interface string.
+    pub(crate) fn t(&self, lang: &str, key: &str) -> String {
+        self.strings.get(lang, key, &[])
+    }
+
+    /// The formatter of `lang`.
+    pub(crate) fn format(&self, lang: &str) -> &Formatter {
+        &self.formats[lang]
+    }
+
+    /// URL path (below the base path) of a generated page (`sources`, `guide`) in `lang`:
+    /// its slug comes from the interface strings, so it is translated with them.
+    pub(crate) fn generated_url(&self, lang: &str, slug_key: &str) -> String {
+        format!(
+            "{}{}/",
+            self.config.lang_prefix(lang),
+            self.t(lang, slug_key)
+        )
+    }
+
+    /// Renders Markdown `text` of `entry` (body or a front-matter value) in its language.
+    pub(crate) fn markdown(
+        &self,
+        entry: &Entry<'_>,
+        text: Option<&str>,
+        id_prefix: Option<&HashMap<&str, String>>,
+    ) -> Rendered {
+        let lang = entry.lang.code.as_str();
+        let resolve = |key: &str| match id_prefix {
+            Some(anchors) => anchors.get(key).cloned().or_else(|| self.url(key, lang)),
+            None => self.url(key, lang),
+        };
+        let exists = |path: &str| self.paths.contains(path);
+        let this_entry = entry
+            .key
+            .strip_prefix("glossary/")
+            .filter(|k| !k.starts_with("_index"))
+            .map(|k| k.trim_end_matches(".md"));
+        let env = markdown::Env {
+            lang,
+            resolve: &resolve,
+            exists: &exists,
+            base_path: &self.config.base_path,
+            facts: self.facts,
+            format: self.format(lang),
+            glossary: if entry.fallback {
+                None
+            } else {
+                self.glossaries.get(lang)
+            },
+            this_entry,
+            report: self.report,
+            id_prefix: id_prefix
+                .and_then(|a| a.get(entry.key))
+                .map(|s| s.trim_start_matches('#')),
+        };
+        match text {
+            None => markdown::render(entry.page, &env),
+            Some(text) => markdown::render_inline(entry.page, text, &env),
+        }
+    }
+}
+
+fn render_markdown(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Rendered {
+    ctx.markdown(entry, None, None)
+}
+
+/// The glossary terms of each language, from the real (translated) entries.
+fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
+    let mut out = BTreeMap::new();
+    for language in &ctx.config.languages {
+        let mut claimed: HashMap<String, &str> = HashMap::new();
+        let mut terms = Vec::new();
+        for entry in ctx.entries.iter().filter(|e| {
+            e.lang.code == language.code
+                && !e.fallback
+                && e.page.kind == Kind::Page
+                && e.key.starts_with("glossary/")
+        }) {
+            let id = entry
+                .key
+                .trim_start_matches("glossary/")
+                .trim_end_matches(".md");
+            let mut phrases = Vec::new();
+            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.aliases)
+            {
+                let folded = phrase.to_lowercase();
+                if folded.trim().is_empty() {
+                    continue;
+                }
+                match claimed.get(&folded) {
+                    Some(other) if *other != entry.page.file.to_str().unwrap_or_default() => {
+                        ctx.report.warn(
+                            entry.page.diagnostic(crate::content::front_line(&entry.page.source, phrase), format!(
+                                "the glossary term `{phrase}` is also a name of `{other}`; it links to that entry only"
+                            ))
+                            .help("remove it from one of the two entries' title or aliases"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        claimed.insert(folded, entry.page.file.to_str().unwrap_or_default());
+                        phrases.push(phrase.clone());
+                    }
+                }
+            }
+            terms.push(glossary::Term {
+                id: id.to_string(),
+                url: ctx.path(&entry.url),
+                title: entry.page.front.description.clone(),
+                phrases,
+            });
+        }
+        match glossary::Matcher::new(terms) {
+            Ok(matcher) => {
+                out.insert(language.code.clone(), matcher);
+            }
+            Err(message) => ctx.report.error(Diagnostic::new(
+                std::path::Path::new("content/glossary"),
+                0,
+                message,
+            )),
+        }
+    }
+    out
+}
+
+/// Paths a root-relative link may name: every page and every file.
+fn output_paths(ctx: &Ctx<'_>, content: &Content, site: &Site) -> HashSet<String> {
+    let mut paths = HashSet::new();
+    for entry in &ctx.entries {
+        paths.insert(entry.url.clone());
+        paths.insert(entry.url.trim_end_matches('/').to_string());
+        paths.insert(format!("{}index.html", entry.url));
+    }
+    for language in &ctx.config.languages {
+        for key in ["slug-sources", "slug-guide"] {
+            let url = ctx.generated_url(&language.code, key);
+            paths.insert(url.trim_end_matches('/').to_string());
+            paths.insert(url);
+        }
+    }
+    paths.extend(site.files.keys().cloned());
+    paths.extend(content.assets.iter().map(|(_, rel)| rel.clone()));
+    paths
+}
+
+/// Questions: every answer leads to a question or a circumstance page; no cycles.
+fn check_questions(ctx: &Ctx<'_>) {
+    for entry in ctx.entries.iter().filter(|e| !e.fallback) {
+        let Some(question) = &entry.page.front.question else {
+            continue;
+        };
+        let line = crate::content::key_line(&entry.page.source, "answers");
+        if question.answers.is_empty() {
+            ctx.report.error(
+                entry
+                    .page
+                    .diagnostic(
+                        line,
+                        "this question has no answers: readers would be stuck here",
+                    )
+                    .help("add answers = [ { label = \"…\", next = \"@/…\" } ]"),
+            );
+        }
+        for answer in &question.answers {
+            let line = crate::content::front_line(&entry.page.source, &answer.next);
+            let Some(next) = answer.next.strip_prefix("@/") else {
+                ctx.report.error(entry.page.diagnostic(line, format!("the answer `{}` leads to `{}`, which is not an @/ link", answer.label, answer.next))
+                    .help("write next = \"@/decide/other-question.md\" or \"@/situations/families.md\""));
+                continue;
+            };
+            match ctx
+                .entry(next, &entry.lang.code)
+                .or_else(|| ctx.entry(next, &ctx.config.default_language().code))
+            {
+                None => ctx.report.error(
+                    entry
+                        .page
+                        .diagnostic(
+                            line,
+                            format!(
+                                "the answer `{}` leads to `@/{next}`: there is no such page",
+                                answer.label
+                            ),
+                        )
+                        .help("an @/ link names a file under content/, with .md"),
+                ),
+                Some(target)
+                    if target.page.front.question.is_none()
+                        && target.page.front.circumstance.is_none() =>
+                {
+                    ctx.report.error(entry.page.diagnostic(line, format!("the answer `{}` leads to `@/{next}`, which is neither a question nor a circumstance page", answer.label))
+                        .help("every path through the questions must end on a circumstance page (one with a [circumstance] table)"));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    // Cycles, per language: depth-first search over question -> question edges.
+    for language in &ctx.config.languages {
+        let lang = language.code.as_str();
+        let mut state: HashMap<&str, u8> = HashMap::new(); // 1 = on the path, 2 = done
+        for entry in ctx
+            .entries
+            .iter()
+            .filter(|e| e.lang.code == lang && e.page.front.question.is_some())
+        {
+            let mut path = Vec::new();
+            if let Some(cycle) = find_cycle(ctx, lang, entry.key, &mut state, &mut path) {
+                let first = ctx.entry(cycle[0], lang).map_or(&entry.page, |e| &e.page);
+                ctx.report.error(first.diagnostic(crate::content::key_line(&first.source, "answers"), format!(
+                    "the questions go round in a circle: {}",
+                    cycle.join(" -> ")
+                ))
+                .help("change one answer's `next` so that the path ends on a circumstance page"));
+                return;
+            }
+        }
+    }
+}
+
+fn find_cycle<'a>(
+    ctx: &Ctx<'a>,
+    lang: &str,
+    key: &'a str,
+    state: &mut HashMap<&'a str, u8>,
+    path: &mut Vec<&'a str>,
+) -> Option<Vec<&'a str>> {
+    match state.get(key) {
+        Some(2) => return None,
+        Some(_) => {
+            let start = path.iter().position(|k| *k == key).unwrap_or(0);
+            let mut cycle = path[start..].to_vec();
+            cycle.push(key);
+            return Some(cycle);
+        }
+        None => {}
+    }
+    state.insert(key, 1);
+    path.push(key);
+    let entry = ctx.entry(key, lang)?;
+    if let Some(question) = &entry.page.front.question {
+        for answer in &question.answers {
+            let Some(next) = answer.next.strip_prefix("@/") else {
+                continue;
+            };
+            let Some(target) = ctx.entry(next, lang) else {
+                continue;
+            };
+            if target.page.front.question.is_some() {
+                if let Some(cycle) = find_cycle(ctx, lang, target.key, state, path) {
+                    return Some(cycle);
+                }
+            }
+        }
+    }
+    path.pop();
+    state.insert(key, 2);
+    None
+}
+
+/// `@/page.md#anchor` links: the anchor must exist on the target page.
+fn check_fragments(ctx: &Ctx<'_>, rendered: &[Rendered]) {
+    let mut ids: HashMap<String, HashSet<&str>> = HashMap::new();
+    for (entry, body) in ctx.entries.iter().zip(rendered) {
+        let set = ids.entry(ctx.path(&entry.url)).or_default();
+        set.extend(body.headings.iter().map(|h| h.id.as_str()));
+        set.extend(generated::TEMPLATE_IDS);
+        if entry.key == "glossary/_index.md" {
+            for other in ctx.entries.iter().filter(|e| {
+                e.lang.code == entry.lang.code
+                    && e.key.starts_with("glossary/")
+                    && e.page.kind == Kind::Page
+            }) {
+                set.insert(
+                    other
+                        .key
+                        .trim_start_matches("glossary/")
+                        .trim_end_matches(".md"),
+                );
+            }
+        }
+    }
+    for (entry, body) in ctx.entries.iter().zip(rendered) {
+        for (url, fragment, line) in &body.fragment_links {
+            if !ids
+                .get(url)
+                .is_some_and(|set| set.contains(fragment.as_str()))
+            {
+                ctx.report.error(entry.page.diagnostic(*line, format!("the anchor `#{fragment}` does not exist on {url}"))
+                    .help("link to a heading's id: the heading text in lowercase with hyphens (## Who can apply? -> #who-can-apply)"));
+            }
+        }
+    }
+}
+
+fn warn_unused_terms(ctx: &Ctx<'_>, rendered: &[Rendered]) {
+    let mut used: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (entry, body) in ctx.entries.iter().zip(rendered) {
+        used.entry(&entry.lang.code)
+            .or_default()
+            .extend(body.terms.iter().map(String::as_str));
+    }
+    for entry in ctx
+        .entries
+        .iter()
+        .filter(|e| !e.fallback && e.page.kind == Kind::Page && e.key.starts_with("glossary/"))
+    {
+        let id = entry
+            .key
+            .trim_start_matches("glossary/")
+            .trim_end_matches(".md");
+        if !used
+            .get(entry.lang.code.as_str())
+            .is_some_and(|s| s.contains(id))
+        {
+            ctx.report.warn(
+                Diagnostic::new(
+                    &entry.page.file,
+                    0,
+                    format!(
+                        "no page mentions the glossary term `{}`",
+                        entry.page.front.title
+                    ),
+                )
+                .help("use the term (or one of its aliases) in a page, or remove the entry"),
+            );
+        }
+    }
+}
+
+fn warn_stale_facts(ctx: &Ctx<'_>) {
+    for (name, meta) in crate::facts::stale(ctx.facts, ctx.today, ctx.config.review_days) {
+        ctx.report.warn(Diagnostic::new(&meta.file, meta.line, format!(
+            "the fact `{name}` is from {} and has not been checked for more than {} days",
+            meta.as_of, ctx.config.review_days
+        ))
+        .help("check the value against its source and update `as_of` (review_days in site.toml sets the window)"));
+    }
+}

@@ -1,0 +1,658 @@
+//! Tera: templates compiled once, an interface-string function per language, and the context
+//! of each content page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+use fluent_bundle::FluentValue;
+use tera::Tera;
+
+use super::context::*;
+use super::{Ctx, Entry};
+use crate::config::{Config, Direction};
+use crate::content::Kind;
+use crate::diag::{Diagnostic, Report};
+use crate::i18n::Strings;
+use crate::markdown::Rendered;
+use crate::theme::Theme;
+
+/// The theme's templates, one Tera instance per language (each with its own `t()`).
+pub struct Templates {
+    by_lang: BTreeMap<String, Tera>,
+    /// Where each template came from, for messages.
+    paths: BTreeMap<String, std::path::PathBuf>,
+}
+
+/// `t(key="…", count=3)`: an interface string in the page's language.
+struct Translate {
+    strings: Arc<Strings>,
+    lang: String,
+}
+
+impl tera::Function for Translate {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let key = args
+            .get("key")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| tera::Error::msg("t() needs key=\"…\""))?;
+        let values: Vec<(&str, FluentValue<'_>)> = args
+            .iter()
+            .filter(|(name, _)| name.as_str() != "key")
+            .map(|(name, value)| {
+                let v = match value {
+                    tera::Value::Number(n) => FluentValue::from(n.as_f64().unwrap_or_default()),
+                    tera::Value::String(s) => FluentValue::from(s.as_str()),
+                    other => FluentValue::from(other.to_string()),
+                };
+                (name.as_str(), v)
+            })
+            .collect();
+        Ok(tera::Value::String(
+            self.strings.get(&self.lang, key, &values),
+        ))
+    }
+
+    fn is_safe(&self) -> bool {
+        false
+    }
+}
+
+impl Templates {
+    /// Compiles the theme's templates. A syntax error names the template file.
+    pub fn load(
+        theme: &Theme,
+        strings: &Arc<Strings>,
+        config: &Config,
+        report: &Report,
+    ) -> Result<Templates> {
+        let mut tera = Tera::default();
+        let mut paths = BTreeMap::new();
+        let mut sources = Vec::new();
+        for (name, file) in theme.templates() {
+            let text = String::from_utf8(file.bytes.clone())
+                .map_err(|_| anyhow!("`{}` is not UTF-8 text", file.path.display()))?;
+            paths.insert(name.to_string(), file.path.clone());
+            sources.push((name.to_string(), text));
+        }
+        if let Err(e) = tera.add_raw_templates(sources) {
+            report.error(
+                Diagnostic::new(
+                    std::path::Path::new("themes"),
+                    0,
+                    format!("a template does not compile: {}", chain(&e)),
+                )
+                .help("fix the template syntax named above ({{ }} for values, {% %} for tags)"),
+            );
+            return Ok(Templates {
+                by_lang: BTreeMap::new(),
+                paths,
+            });
+        }
+        let mut by_lang = BTreeMap::new();
+        for language in &config.languages {
+            let mut t = tera.clone();
+            t.register_function(
+                "t",
+                Translate {
+                    strings: Arc::clone(strings),
+                    lang: language.code.clone(),
+                },
+            );
+            by_lang.insert(language.code.clone(), t);
+        }
+        Ok(Templates { by_lang, paths })
+    }
+
+    /// Whether the theme has template `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.paths.contains_key(name)
+    }
+
+    /// Renders template `name` for a page in `lang`.
+    pub fn render(&self, lang: &str, name: &str, context: &PageContext) -> Result<String, String> {
+        let tera = self
+            .by_lang
+            .get(lang)
+            .ok_or_else(|| format!("no templates for `{lang}`"))?;
+        let context = tera::Context::from_serialize(context).map_err(|e| chain(&e))?;
+        tera.render(name, &context).map_err(|e| {
+            let path = self
+                .paths
+                .get(name)
+                .map_or(name.to_string(), |p| p.display().to_string());
+            format!("template `{path}`: {}", chain(&e))
+        })
+    }
+}
+
+/// Tera hides the real cause in `source()`: show the whole chain.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
+/// Which template renders a content page.
+fn template_name(entry: &Entry<'_>) -> &'static str {
+    let page = entry.page;
+    match page.kind {
+        Kind::Section if entry.key == "_index.md" => "home.html",
+        Kind::Section if entry.key == "glossary/_index.md" => "glossary.html",
+        Kind::Section => "section.html",
+        Kind::Page if page.front.circumstance.is_some() => "circumstance.html",
+        Kind::Page if page.front.question.is_some() => "question.html",
+        Kind::Page => "page.html",
+    }
+}
+
+/// Renders one content page; problems go to the report.
+pub(crate) fn page(
+    ctx: &Ctx<'_>,
+    entry: &Entry<'_>,
+    body: &Rendered,
+    all: &[Rendered],
+) -> Option<(String, Vec<u8>)> {
+    let name = entry
+        .page
+        .front
+        .template
+        .as_deref()
+        .unwrap_or_else(|| template_name(entry));
+    if !ctx.templates.has(name) {
+        ctx.report.error(entry.page.diagnostic(crate::content::key_line(&entry.page.source, "template"), format!("the template `{name}` does not exist"))
+            .help("name a file of themes/<theme>/templates/, or remove `template` to use the default one"));
+        return None;
+    }
+    let context = page_context(ctx, entry, body, all);
+    render_to_file(
+        ctx,
+        &entry.lang.code,
+        name,
+        &context,
+        &entry.url,
+        &entry.page.file,
+    )
+}
+
+/// Renders `context` with template `name` into `<url>index.html`, minified.
+pub(crate) fn render_to_file(
+    ctx: &Ctx<'_>,
+    lang: &str,
+    name: &str,
+    context: &PageContext,
+    url: &str,
+    file: &std::path::Path,
+) -> Option<(String, Vec<u8>)> {
+    match ctx.templates.render(lang, name, context) {
+        Ok(html) => {
+            let path = if url.is_empty() || url.ends_with('/') {
+                format!("{url}index.html")
+            } else {
+                url.to_string()
+            };
+            Some((path, minify(ctx.config, html)))
+        }
+        Err(message) => {
+            ctx.report.error(Diagnostic::new(file, 0, message).help(
+                "the template failed on this page; fix the template or the page data it names",
+            ));
+            None
+        }
+    }
+}
+
+/// Minifies a page (and its inline CSS) when the site asks for it.
+pub(crate) fn minify(config: &Config, html: String) -> Vec<u8> {
+    if !config.minify {
+        return html.into_bytes();
+    }
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = false;
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// The parts of a context every page shares: site, language, menu.
+pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageContext {
+    let language = ctx
+        .config
+        .language(lang)
+        .unwrap_or_else(|| ctx.config.default_language());
+    let newest = ctx
+        .facts
+        .facts
+        .values()
+        .map(|f| f.meta.as_of)
+        .chain(ctx.facts.tables.values().map(|t| t.meta.as_of))
+        .max();
+    let glossary_url = ctx.url("glossary/_index.md", lang);
+    let decide_url = ctx
+        .entry("decide/_index.md", lang)
+        .and_then(|e| e.page.front.extra.get("start"))
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.strip_prefix("@/"))
+        .and_then(|k| ctx.url(k, lang));
+    PageContext {
+        site: SiteCtx {
+            title: language.title.clone(),
+            description: language.description.clone(),
+            base_url: ctx.config.base_url.clone(),
+            base_path: ctx.config.base_path.clone(),
+            home_url: ctx
+                .url("_index.md", lang)
+                .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(lang))),
+            style_url: ctx.style_url.clone(),
+            sources_url: ctx.path(&ctx.generated_url(lang, "slug-sources")),
+            guide_url: ctx.path(&ctx.generated_url(lang, "slug-guide")),
+            glossary_url,
+            decide_url,
+            facts_date: newest.map(|d| ctx.format(lang).date(d)),
+        },
+        lang: LangCtx {
+            code: language.code.clone(),
+            name: language.name.clone(),
+            locale: language.locale.clone(),
+            dir: match language.direction {
+                Direction::Ltr => "ltr".into(),
+                Direction::Rtl => "rtl".into(),
+            },
+        },
+        page,
+        translations: Vec::new(),
+        alternates: Vec::new(),
+        x_default: None,
+        nav: nav(ctx, lang),
+        breadcrumbs: Vec::new(),
+        serve_script: ctx.options.serve_script.clone(),
+    }
+}
+
+fn nav(ctx: &Ctx<'_>, lang: &str) -> Vec<Link> {
+    children(ctx, "_index.md", lang, Kind::Section)
+        .into_iter()
+        .map(|i| Link {
+            title: i.title,
+            url: i.url,
+        })
+        .collect()
+}
+
+/// Pages (or subsections) of section `key` in `lang`, by weight then title.
+pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
+    let mut items: Vec<(&Entry<'_>, ListItem)> = ctx
+        .entries
+        .iter()
+        .filter(|e| {
+            e.lang.code == lang
+                && e.page.kind == kind
+                && e.page.parent_key().as_deref() == Some(key)
+        })
+        .map(|e| {
+            (
+                e,
+                ListItem {
+                    title: e.page.front.title.clone(),
+                    description: e.page.front.description.clone(),
+                    url: ctx.path(&e.url),
+                },
+            )
+        })
+        .collect();
+    items.sort_by(|(a, ai), (b, bi)| {
+        (a.page.front.weight, &ai.title).cmp(&(b.page.front.weight, &bi.title))
+    });
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A fact or table's source line, for lists of sources.
+pub(crate) fn source_ctx(ctx: &Ctx<'_>, lang: &str, name: &str) -> Option<SourceCtx> {
+    let fmt = ctx.format(lang);
+    let stale_before = ctx
+        .today
+        .checked_sub(jiff::Span::new().days(ctx.config.review_days))
+        .ok();
+    let (label, value, note, meta) = if let Some(fact) = ctx.facts.lookup(name) {
+        (
+            fact.meta.label.get(lang).unwrap_or(name).to_string(),
+            fmt.value(&fact.value, lang),
+            fact.meta.note.get(lang).unwrap_or_default().to_string(),
+            &fact.meta,
+        )
+    } else {
+        let table = ctx.facts.lookup_table(name)?;
+        (
+            table.caption.get(lang).unwrap_or(name).to_string(),
+            String::new(),
+            table.meta.note.get(lang).unwrap_or_default().to_string(),
+            &table.meta,
+        )
+    };
+    Some(SourceCtx {
+        name: name.to_string(),
+        label,
+        value,
+        note,
+        as_of: fmt.date(meta.as_of),
+        stale: stale_before.is_some_and(|d| meta.as_of < d),
+        source: meta.source.clone(),
+        source_url: meta.source_url.clone(),
+    })
+}
+
+fn to_date(d: &toml::value::Datetime) -> Option<jiff::civil::Date> {
+    let date = d.date?;
+    jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8).ok()
+}
+
+fn page_context(
+    ctx: &Ctx<'_>,
+    entry: &Entry<'_>,
+    body: &Rendered,
+    all: &[Rendered],
+) -> PageContext {
+    let lang = entry.lang.code.as_str();
+    let page = entry.page;
+    let front = &page.front;
+    let kind = match template_name(entry) {
+        "home.html" => "home",
+        "glossary.html" => "glossary",
+        "section.html" => "section",
+        "circumstance.html" => "circumstance",
+        "question.html" => "question",
+        _ => "page",
+    };
+    let mut fact_names: Vec<&str> = body.facts.iter().map(String::as_str).collect();
+    if let Some(c) = &front.circumstance {
+        for f in &c.facts {
+            if !fact_names.contains(&f.as_str()) {
+                fact_names.push(f);
+            }
+        }
+    }
+    let sources: Vec<SourceCtx> = fact_names
+        .iter()
+        .filter_map(|n| source_ctx(ctx, lang, n))
+        .collect();
+    let newest_used = fact_names
+        .iter()
+        .filter_map(|n| {
+            ctx.facts
+                .lookup(n)
+                .map(|f| f.meta.as_of)
+                .or_else(|| ctx.facts.lookup_table(n).map(|t| t.meta.as_of))
+        })
+        .max();
+    let newest_site = ctx.facts.facts.values().map(|f| f.meta.as_of).max();
+    let reviewed = front
+        .reviewed
+        .as_ref()
+        .and_then(to_date)
+        .or(newest_used)
+        .or(newest_site);
+    let stale_before = ctx
+        .today
+        .checked_sub(jiff::Span::new().days(ctx.config.review_days))
+        .ok();
+
+    let default = &ctx.config.default_language().code;
+    let outdated = !entry.fallback
+        && lang != default
+        && match (&front.source_hash, ctx.content.get(entry.key, default)) {
+            (Some(hash), Some(source)) => *hash != crate::content::source_hash(source),
+            _ => false,
+        };
+    let mut p = PageCtx {
+        kind: kind.into(),
+        title: front.title.clone(),
+        description: front.description.clone(),
+        content: body.html.clone(),
+        url: ctx.path(&entry.url),
+        permalink: ctx.permalink(&entry.url),
+        reviewed: reviewed.map(|d| ctx.format(lang).date(d)),
+        stale: reviewed.zip(stale_before).is_some_and(|(r, s)| r < s),
+        fallback: entry.fallback,
+        outdated,
+        content_lang: if entry.fallback {
+            default.clone()
+        } else {
+            lang.to_string()
+        },
+        quick_exit: front.quick_exit,
+        draft: front.draft,
+        headings: body.headings.clone(),
+        sources,
+        extra: serde_json::to_value(&front.extra).unwrap_or_default(),
+        ..PageCtx::default()
+    };
+    if page.kind == Kind::Section {
+        p.pages = children(ctx, entry.key, lang, Kind::Page);
+        p.subsections = children(ctx, entry.key, lang, Kind::Section);
+    }
+    if kind == "home" || entry.key == "situations/_index.md" {
+        p.circumstances = ctx
+            .entries
+            .iter()
+            .filter(|e| e.lang.code == lang && e.page.front.circumstance.is_some())
+            .map(|e| ListItem {
+                title: e.page.front.title.clone(),
+                description: e.page.front.description.clone(),
+                url: ctx.path(&e.url),
+            })
+            .collect();
+    }
+    if kind == "glossary" {
+        p.entries = glossary_entries(ctx, lang, all);
+    }
+    if let Some(c) = &front.circumstance {
+        p.circumstance = Some(circumstance_ctx(ctx, entry, c, &p.sources));
+    }
+    if let Some(q) = &front.question {
+        p.question = Some(QuestionCtx {
+            answers: q
+                .answers
+                .iter()
+                .map(|a| Link {
+                    title: ctx.markdown(entry, Some(&a.label), None).html,
+                    url: a
+                        .next
+                        .strip_prefix("@/")
+                        .and_then(|k| ctx.url(k, lang))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            step: question_step(ctx, entry),
+        });
+    }
+
+    let mut context = base_context(ctx, lang, p);
+    context.translations = ctx
+        .config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let e = ctx.entry(entry.key, &l.code)?;
+            Some(Alternate {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                url: ctx.path(&e.url),
+                current: l.code == lang,
+            })
+        })
+        .collect();
+    if !entry.fallback {
+        context.alternates = ctx
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| {
+                let e = ctx.entry(entry.key, &l.code).filter(|e| !e.fallback)?;
+                Some(Alternate {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    url: ctx.permalink(&e.url),
+                    current: l.code == lang,
+                })
+            })
+            .collect();
+        context.x_default = if entry.key == "_index.md" && ctx.config.languages_in_subdirs {
+            Some(ctx.config.base_url.clone())
+        } else {
+            ctx.entry(entry.key, default)
+                .filter(|e| !e.fallback)
+                .map(|e| ctx.permalink(&e.url))
+        };
+        if context.alternates.len() < 2 {
+            context.alternates.clear();
+            context.x_default = None;
+        }
+    }
+    let mut crumbs = Vec::new();
+    let mut parent = page.parent_key();
+    while let Some(key) = parent {
+        if let Some(e) = ctx.entry(&key, lang) {
+            crumbs.push(Link {
+                title: e.page.front.title.clone(),
+                url: ctx.path(&e.url),
+            });
+            parent = e.page.parent_key();
+        } else {
+            break;
+        }
+    }
+    crumbs.reverse();
+    context.breadcrumbs = crumbs;
+    context
+}
+
+/// Glossary entries of `lang`, in title order, with their rendered text.
+pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str, all: &[Rendered]) -> Vec<EntryCtx> {
+    let mut entries: Vec<EntryCtx> = ctx
+        .entries
+        .iter()
+        .zip(all)
+        .filter(|(e, _)| {
+            e.lang.code == lang && e.page.kind == Kind::Page && e.key.starts_with("glossary/")
+        })
+        .map(|(e, r)| EntryCtx {
+            id: e
+                .key
+                .trim_start_matches("glossary/")
+                .trim_end_matches(".md")
+                .to_string(),
+            title: e.page.front.title.clone(),
+            description: e.page.front.description.clone(),
+            aliases: e.page.front.aliases.clone(),
+            content: r.html.clone(),
+            url: ctx.path(&e.url),
+        })
+        .collect();
+    entries.sort_by_key(|e| e.title.to_lowercase());
+    entries
+}
+
+fn circumstance_ctx(
+    ctx: &Ctx<'_>,
+    entry: &Entry<'_>,
+    c: &crate::content::Circumstance,
+    sources: &[SourceCtx],
+) -> CircumstanceCtx {
+    let lang = entry.lang.code.as_str();
+    let id = entry
+        .key
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(".md");
+    let mut articles: Vec<ListItem> = Vec::new();
+    for link in &c.articles {
+        let key = link.strip_prefix("@/").unwrap_or(link);
+        match ctx.entry(key, lang).or_else(|| ctx.entry(key, &ctx.config.default_language().code)) {
+            Some(e) => articles.push(ListItem { title: e.page.front.title.clone(), description: e.page.front.description.clone(), url: ctx.path(&e.url) }),
+            None => ctx.report.error(entry.page.diagnostic(crate::content::front_line(&entry.page.source, link), format!("the article `{link}` does not exist"))
+                .help("list articles as @/ links to files under content/: \"@/guide/apply-in-mexico.md\"")),
+        }
+    }
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| e.lang.code == lang && e.page.front.circumstances.iter().any(|t| t == id))
+    {
+        let url = ctx.path(&e.url);
+        if !articles.iter().any(|a| a.url == url) {
+            articles.push(ListItem {
+                title: e.page.front.title.clone(),
+                description: e.page.front.description.clone(),
+                url,
+            });
+        }
+    }
+    for name in &c.facts {
+        if ctx.facts.lookup(name).is_none() && ctx.facts.lookup_table(name).is_none() {
+            ctx.report.error(
+                entry
+                    .page
+                    .diagnostic(
+                        crate::content::front_line(&entry.page.source, name),
+                        format!("unknown fact `{name}`"),
+                    )
+                    .help(ctx.facts.unknown_fact_message(name)),
+            );
+        }
+    }
+    CircumstanceCtx {
+        recommendation: ctx.markdown(entry, Some(&c.recommendation), None).html,
+        steps: c
+            .steps
+            .iter()
+            .map(|s| ctx.markdown(entry, Some(s), None).html)
+            .collect(),
+        facts: sources
+            .iter()
+            .filter(|s| c.facts.contains(&s.name))
+            .cloned()
+            .collect(),
+        articles,
+    }
+}
+
+/// 1 + the number of questions before this one on the longest path from the start.
+fn question_step(ctx: &Ctx<'_>, entry: &Entry<'_>) -> usize {
+    let lang = entry.lang.code.as_str();
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let start = ctx
+        .entry("decide/_index.md", lang)
+        .and_then(|e| e.page.front.extra.get("start"))
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.strip_prefix("@/"));
+    let Some(start) = start else { return 1 };
+    let mut queue = vec![(start, 1usize)];
+    let mut guard = 0;
+    while let Some((key, d)) = queue.pop() {
+        guard += 1;
+        if guard > 10_000 {
+            break;
+        }
+        if depth.get(key).is_some_and(|&old| old >= d) {
+            continue;
+        }
+        depth.insert(key, d);
+        if let Some(q) = ctx
+            .entry(key, lang)
+            .and_then(|e| e.page.front.question.as_ref())
+        {
+            for a in &q.answers {
+                if let Some(next) = a.next.strip_prefix("@/") {
+                    queue.push((next, d + 1));
+                }
+            }
+        }
+    }
+    depth.get(entry.key).copied().unwrap_or(1)
+}
