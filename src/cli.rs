@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// senda builds multilingual, low-bandwidth guides: Markdown and fact files in, a small static
 /// site out, ready for any free static host.
@@ -15,6 +15,16 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Output format of `check` and `status`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    #[default]
+    Text,
+    /// For CI and other programs.
+    Json,
 }
 
 /// The commands.
@@ -33,4 +43,65 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on http://127.0.0.1:1111, rebuild on every change and reload the browser.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Only loopback unless you ask: other devices on your network
+        /// can see the preview if you pass 0.0.0.0.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Every check of `build`, plus links, anchors, stale facts and translations. Writes
+    /// nothing. Exit code 1 on errors.
+    Check {
+        /// text or json.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Warnings count as errors too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Translation coverage: per language, the pages that are missing, stale or drafts.
+    Status {
+        /// Only this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// text or json.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Start a translation: copies PATH beside itself as NAME.LANG.md, marked as a draft.
+    Translate {
+        /// The source page, e.g. content/guide/apply-in-mexico.md.
+        path: PathBuf,
+        /// Language code of the translation, e.g. es.
+        #[arg(long)]
+        to: String,
+        /// The translation is reviewed against the current source: record its version.
+        #[arg(long)]
+        mark_current: bool,
+    },
+    /// Create a new, working guide in DIR.
+    Init {
+        /// The folder to create (must be empty or not exist).
+        dir: PathBuf,
+        /// Languages, the default first.
+        #[arg(long, default_value = "en,es", value_delimiter = ',')]
+        languages: Vec<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
 }

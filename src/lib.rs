@@ -9,10 +9,13 @@ pub mod diag;
 pub mod facts;
 pub mod fsx;
 pub mod i18n;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod theme;
+pub mod translate;
 
 use std::sync::Arc;
 
@@ -54,5 +57,32 @@ pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result
         &theme,
         &options.render,
         report,
+    )
+}
+
+/// The closing line of a build: pages per language, files written, time, warnings.
+pub fn summary(
+    site: &Site,
+    written: usize,
+    out: &std::path::Path,
+    took: std::time::Duration,
+    warnings: usize,
+) -> String {
+    let pages: Vec<String> = site
+        .pages
+        .iter()
+        .map(|(lang, n)| format!("{lang} {n}"))
+        .collect();
+    format!(
+        "Built {} pages ({}), {written} files in {}, {:.2} s{}",
+        site.pages.values().sum::<usize>(),
+        pages.join(", "),
+        out.display(),
+        took.as_secs_f64(),
+        match warnings {
+            0 => String::new(),
+            1 => ", 1 warning".to_string(),
+            n => format!(", {n} warnings"),
+        }
     )
 }

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = cli.root;
     match cli.command {
         Command::Build {
             out,
@@ -27,7 +28,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             drafts,
         } => {
             let started = Instant::now();
-            let mut config = Config::load(&cli.root)?;
+            let mut config = Config::load(&root)?;
             if let Some(url) = base_url {
                 config = config.with_base_url(&url)?;
             }
@@ -39,31 +40,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let result = senda::build(&config, &options, &report);
             print_warnings(&report);
             let site = result?;
-            let out = cli.root.join(out);
+            let out = root.join(out);
             let written = senda::output::write(&site, &out)?;
-            let pages: Vec<String> = site
-                .pages
-                .iter()
-                .map(|(lang, n)| format!("{lang} {n}"))
-                .collect();
-            let warnings = report.warnings().len();
             println!(
-                "Built {} pages ({}), {written} files in {}, {:.2} s{}",
-                site.pages.values().sum::<usize>(),
-                pages.join(", "),
-                out.display(),
-                started.elapsed().as_secs_f64(),
-                if warnings > 0 {
-                    format!(
-                        ", {warnings} warning{}",
-                        if warnings == 1 { "" } else { "s" }
-                    )
-                } else {
-                    String::new()
-                }
+                "{}",
+                senda::summary(
+                    &site,
+                    written,
+                    &out,
+                    started.elapsed(),
+                    report.warnings().len()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            port,
+            interface,
+            open,
+        } => senda::serve::run(&root, &interface, port, open),
+        Command::Check { format, strict } => senda::translate::check(&root, format, strict),
+        Command::Status { lang, format } => {
+            senda::translate::status(&root, lang.as_deref(), format)
+        }
+        Command::Translate {
+            path,
+            to,
+            mark_current,
+        } => senda::translate::translate(&root, &path, &to, mark_current),
+        Command::Init { dir, languages } => senda::init::run(&dir, &languages),
     }
 }
 

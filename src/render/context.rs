@@ -138,8 +138,25 @@ pub struct PageCtx {
     pub chapters: Vec<ChapterCtx>,
     /// Every circumstance page of the language (home page and circumstance section).
     pub circumstances: Vec<ListItem>,
+    /// Every language of the site, on the root language chooser.
+    pub languages: Vec<LanguageChoice>,
     /// Front matter `[extra]`.
     pub extra: serde_json::Value,
+}
+
+/// One language on the root chooser, described in that language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageChoice {
+    /// `es`.
+    pub code: String,
+    /// `Español`.
+    pub name: String,
+    /// The site's title in that language.
+    pub title: String,
+    /// The site's description in that language.
+    pub description: String,
+    /// URL of that language's home page.
+    pub url: String,
 }
 
 /// A page in a list.

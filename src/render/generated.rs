@@ -296,13 +296,15 @@ fn chooser(ctx: &Ctx<'_>, site: &mut Site) {
         url: ctx.path(""),
         permalink: ctx.config.base_url.clone(),
         content_lang: default.clone(),
-        pages: ctx
+        languages: ctx
             .config
             .languages
             .iter()
-            .map(|l| ListItem {
-                title: l.name.clone(),
-                description: l.title.clone(),
+            .map(|l| LanguageChoice {
+                code: l.code.clone(),
+                name: l.name.clone(),
+                title: l.title.clone(),
+                description: l.description.clone(),
                 url: ctx
                     .url("_index.md", &l.code)
                     .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(&l.code))),
