@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
@@ -55,32 +56,44 @@ fn minify_css(css: &str) -> String {
 }
 
 /// Every generated page and site file.
-pub(crate) fn pages(ctx: &Ctx<'_>, rendered: &[Rendered], site: &mut Site) {
-    for language in &ctx.config.languages {
-        let lang = language.code.as_str();
-        sources_page(ctx, lang, site);
-        guide_page(ctx, lang, rendered, site);
+pub(crate) fn pages(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = ctx
+        .config
+        .languages
+        .par_iter()
+        .flat_map_iter(|language| {
+            let lang = language.code.as_str();
+            let mut out = Vec::new();
+            sources_page(ctx, lang, &mut out);
+            guide_page(ctx, lang, rendered, &mut out);
+            not_found_page(
+                ctx,
+                lang,
+                &format!("{}404.html", ctx.config.lang_prefix(lang)),
+                &mut out,
+            );
+            out
+        })
+        .collect();
+    if ctx.config.languages_in_subdirs {
+        chooser(ctx, &mut out);
         not_found_page(
             ctx,
-            lang,
-            &format!("{}404.html", ctx.config.lang_prefix(lang)),
-            site,
+            &ctx.config.default_language().code,
+            "404.html",
+            &mut out,
         );
     }
-    if ctx.config.languages_in_subdirs {
-        chooser(ctx, site);
-        not_found_page(ctx, &ctx.config.default_language().code, "404.html", site);
-    }
-    site.files
-        .insert("sitemap.xml".into(), sitemap(ctx).into_bytes());
-    site.files.insert(
+    out.push(("sitemap.xml".into(), sitemap(ctx).into_bytes()));
+    out.push((
         "robots.txt".into(),
         format!(
             "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
             ctx.config.base_url
         )
         .into_bytes(),
-    );
+    ));
+    out
 }
 
 /// The switcher and hreflang links of a page that exists in every language.
@@ -113,7 +126,7 @@ fn everywhere(
     }
 }
 
-fn sources_page(ctx: &Ctx<'_>, lang: &str, site: &mut Site) {
+fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     let url = ctx.generated_url(lang, "slug-sources");
     let mut names: Vec<&String> = ctx
         .facts
@@ -147,12 +160,12 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, site: &mut Site) {
         &url,
         std::path::Path::new("(sources page)"),
     ) {
-        site.files.insert(path, bytes);
+        out.push((path, bytes));
     }
 }
 
 /// Every article in order, the glossary at the end; links between them point inside the page.
-fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], site: &mut Site) {
+fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], out: &mut Vec<(String, Vec<u8>)>) {
     let url = ctx.generated_url(lang, "slug-guide");
     // Chapters: the home page, then each top section with its pages, depth first.
     let mut order: Vec<(&str, u8)> = vec![("_index.md", 2)];
@@ -164,7 +177,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], site: &mut Site)
             .filter(|e| {
                 e.lang.code == lang
                     && e.page.kind == Kind::Section
-                    && e.page.parent_key().as_deref() == Some(section.as_str())
+                    && e.parent.as_deref() == Some(section.as_str())
                     && e.key != "glossary/_index.md"
             })
             .collect();
@@ -180,7 +193,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], site: &mut Site)
                 .filter(|e| {
                     e.lang.code == lang
                         && e.page.kind == Kind::Page
-                        && e.page.parent_key().as_deref() == Some(s.key)
+                        && e.parent.as_deref() == Some(s.key)
                 })
                 .collect();
             pages.sort_by(|a, b| {
@@ -212,7 +225,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], site: &mut Site)
         );
     }
     let chapters = order
-        .iter()
+        .par_iter()
         .filter_map(|(key, level)| {
             let entry = ctx.entry(key, lang)?;
             let body = ctx.markdown(entry, None, Some(&anchors));
@@ -251,11 +264,11 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], site: &mut Site)
         &url,
         std::path::Path::new("(one-page guide)"),
     ) {
-        site.files.insert(path, bytes);
+        out.push((path, bytes));
     }
 }
 
-fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, site: &mut Site) {
+fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, out: &mut Vec<(String, Vec<u8>)>) {
     let page = PageCtx {
         kind: "not-found".into(),
         title: ctx.t(lang, "not-found-title"),
@@ -283,12 +296,12 @@ fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, site: &mut Site) {
         path,
         std::path::Path::new("(404 page)"),
     ) {
-        site.files.insert(file, bytes);
+        out.push((file, bytes));
     }
 }
 
 /// The root page when every language has its own prefix: the reader picks a language.
-fn chooser(ctx: &Ctx<'_>, site: &mut Site) {
+fn chooser(ctx: &Ctx<'_>, out: &mut Vec<(String, Vec<u8>)>) {
     let default = ctx.config.default_language().code.clone();
     let page = PageCtx {
         kind: "chooser".into(),
@@ -347,7 +360,7 @@ fn chooser(ctx: &Ctx<'_>, site: &mut Site) {
         "",
         std::path::Path::new("(language chooser)"),
     ) {
-        site.files.insert(file, bytes);
+        out.push((file, bytes));
     }
 }
 

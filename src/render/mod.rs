@@ -49,6 +49,8 @@ pub(crate) struct Entry<'a> {
     pub(crate) fallback: bool,
     /// URL path below the base path: `es/guia/x/`, `` for the home page.
     pub(crate) url: String,
+    /// Key of the section the page is listed in (`guide/_index.md`); `None` for the home page.
+    pub(crate) parent: Option<String>,
 }
 
 /// Everything the page renderers share.
@@ -68,6 +70,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) today: jiff::civil::Date,
     /// Every path of the output that a root-relative link may point to.
     pub(crate) paths: HashSet<String>,
+    /// Entries listed in each section, per language: (section key, language) -> indexes.
+    pub(crate) children: HashMap<(String, String), Vec<usize>>,
+    /// The menu of each language (top-level sections), computed once.
+    pub(crate) navs: BTreeMap<String, Vec<Link>>,
 }
 
 /// Renders every page and file of the site.
@@ -108,7 +114,31 @@ pub fn render(
         style_url,
         today,
         paths: HashSet::new(),
+        children: HashMap::new(),
+        navs: BTreeMap::new(),
     };
+    for (i, entry) in ctx.entries.iter().enumerate() {
+        if let Some(parent) = &entry.parent {
+            ctx.children
+                .entry((parent.clone(), entry.lang.code.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    ctx.navs = config
+        .languages
+        .iter()
+        .map(|l| {
+            let nav = templates::children(&ctx, "_index.md", &l.code, Kind::Section)
+                .into_iter()
+                .map(|i| Link {
+                    title: i.title,
+                    url: i.url,
+                })
+                .collect();
+            (l.code.clone(), nav)
+        })
+        .collect();
     ctx.glossaries = glossaries(&ctx);
     ctx.paths = output_paths(&ctx, content, &site);
 
@@ -120,19 +150,22 @@ pub fn render(
     check_questions(&ctx);
     report.check()?;
 
-    let pages: Vec<Option<(String, Vec<u8>)>> = ctx
-        .entries
-        .par_iter()
-        .zip(&rendered)
-        .map(|(entry, body)| templates::page(&ctx, entry, body, &rendered))
-        .collect();
-    for (path, bytes) in pages.into_iter().flatten() {
-        site.files.insert(path, bytes);
-    }
+    // The generated pages (the one-page guides above all) render beside the content pages.
+    let (pages, generated): (Vec<Option<(String, Vec<u8>)>>, Vec<(String, Vec<u8>)>) = rayon::join(
+        || {
+            ctx.entries
+                .par_iter()
+                .zip(&rendered)
+                .map(|(entry, body)| templates::page(&ctx, entry, body, &rendered))
+                .collect()
+        },
+        || generated::pages(&ctx, &rendered),
+    );
+    site.files.extend(pages.into_iter().flatten());
+    site.files.extend(generated);
     for entry in &ctx.entries {
         *site.pages.entry(entry.lang.code.clone()).or_default() += 1;
     }
-    generated::pages(&ctx, &rendered, &mut site);
     check_fragments(&ctx, &rendered);
     warn_unused_terms(&ctx, &rendered);
     warn_stale_facts(&ctx);
@@ -168,6 +201,7 @@ fn plan<'a>(
                 page,
                 fallback,
                 url,
+                parent: page.parent_key(),
             });
         }
     }
@@ -292,7 +326,9 @@ impl<'a> Ctx<'a> {
             base_path: &self.config.base_path,
             facts: self.facts,
             format: self.format(lang),
-            glossary: if entry.fallback {
+            // Front-matter snippets become link texts and list items: no glossary links
+            // there, or an answer (itself a link) would hold a link.
+            glossary: if entry.fallback || text.is_some() {
                 None
             } else {
                 self.glossaries.get(lang)

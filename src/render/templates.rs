@@ -268,47 +268,33 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
         translations: Vec::new(),
         alternates: Vec::new(),
         x_default: None,
-        nav: nav(ctx, lang),
+        nav: ctx.navs.get(lang).cloned().unwrap_or_default(),
         breadcrumbs: Vec::new(),
         serve_script: ctx.options.serve_script.clone(),
     }
 }
 
-fn nav(ctx: &Ctx<'_>, lang: &str) -> Vec<Link> {
-    children(ctx, "_index.md", lang, Kind::Section)
-        .into_iter()
-        .map(|i| Link {
-            title: i.title,
-            url: i.url,
-        })
-        .collect()
-}
-
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
 pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
-    let mut items: Vec<(&Entry<'_>, ListItem)> = ctx
-        .entries
+    let Some(indexes) = ctx.children.get(&(key.to_string(), lang.to_string())) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<&Entry<'_>> = indexes
         .iter()
-        .filter(|e| {
-            e.lang.code == lang
-                && e.page.kind == kind
-                && e.page.parent_key().as_deref() == Some(key)
-        })
-        .map(|e| {
-            (
-                e,
-                ListItem {
-                    title: e.page.front.title.clone(),
-                    description: e.page.front.description.clone(),
-                    url: ctx.path(&e.url),
-                },
-            )
-        })
+        .map(|&i| &ctx.entries[i])
+        .filter(|e| e.page.kind == kind)
         .collect();
-    items.sort_by(|(a, ai), (b, bi)| {
-        (a.page.front.weight, &ai.title).cmp(&(b.page.front.weight, &bi.title))
+    entries.sort_by(|a, b| {
+        (a.page.front.weight, &a.page.front.title).cmp(&(b.page.front.weight, &b.page.front.title))
     });
-    items.into_iter().map(|(_, item)| item).collect()
+    entries
+        .into_iter()
+        .map(|e| ListItem {
+            title: e.page.front.title.clone(),
+            description: e.page.front.description.clone(),
+            url: ctx.path(&e.url),
+        })
+        .collect()
 }
 
 /// A fact or table's source line, for lists of sources.
