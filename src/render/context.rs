@@ -237,8 +237,7 @@ pub struct ChapterCtx {
     pub id: String,
     /// Title.
     pub title: String,
-    /// Heading level: 2 for section pages, 3 for their pages.
+    /// Depth in the guide: 2 for the home page and sections, 3 for their pages (for an
+    /// indented table of contents). The chapters themselves are in `page.content`.
     pub level: u8,
-    /// Body (HTML), links between chapters pointing inside the page.
-    pub content: String,
 }

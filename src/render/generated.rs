@@ -9,12 +9,16 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
-use super::templates::{base_context, glossary_entries, render_to_file, source_ctx};
+use super::templates::{base_context, glossary_entries, minify, render_to_file, source_ctx};
 use super::{Ctx, Site};
 use crate::config::Config;
 use crate::content::Kind;
 use crate::markdown::Rendered;
 use crate::theme::Theme;
+
+/// Stands for the chapters in the rendered one-page guide template (see [`guide_page`]).
+// Plain text, so that the minifier (which drops comments) leaves it in place.
+const CHAPTERS_MARKER: &str = "senda-chapters-8c1f0e";
 
 /// Ids every page's template emits, so `@/page.md#main` is a valid link.
 pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
@@ -224,19 +228,29 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], out: &mut Vec<(S
             ),
         );
     }
-    let chapters = order
+    // Chapters are rendered and minified in parallel, then spliced into the rendered template
+    // where it prints `page.content`: a guide of thousands of pages never goes through Tera or
+    // a single-threaded minifier as one string.
+    let bodies: Vec<(ChapterCtx, String)> = order
         .par_iter()
         .filter_map(|(key, level)| {
             let entry = ctx.entry(key, lang)?;
-            let body = ctx.markdown(entry, None, Some(&anchors));
-            Some(ChapterCtx {
-                id: anchor(key).trim_start_matches('#').to_string(),
-                title: entry.page.front.title.clone(),
-                level: *level,
-                content: body.html,
-            })
+            let id = anchor(key).trim_start_matches('#').to_string();
+            let title = entry.page.front.title.clone();
+            let body = ctx.markdown(entry, None, Some(&anchors)).html;
+            let html = format!(
+                "<section class=\"chapter\" aria-labelledby=\"{id}\"><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
+                escape_html(&title)
+            );
+            let html = if ctx.config.minify {
+                String::from_utf8_lossy(&minify(ctx.config, html)).into_owned()
+            } else {
+                html
+            };
+            Some((ChapterCtx { id, title, level: *level }, html))
         })
         .collect();
+    let (chapters, bodies): (Vec<ChapterCtx>, Vec<String>) = bodies.into_iter().unzip();
     let mut entries = glossary_entries(ctx, lang, rendered);
     for e in &mut entries {
         e.url = format!("#{}", e.id);
@@ -248,6 +262,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], out: &mut Vec<(S
         url: ctx.path(&url),
         permalink: ctx.permalink(&url),
         content_lang: lang.into(),
+        content: CHAPTERS_MARKER.into(),
         chapters,
         entries,
         ..PageCtx::default()
@@ -264,7 +279,25 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], out: &mut Vec<(S
         &url,
         std::path::Path::new("(one-page guide)"),
     ) {
-        out.push((path, bytes));
+        let Some(at) = bytes
+            .windows(CHAPTERS_MARKER.len())
+            .position(|w| w == CHAPTERS_MARKER.as_bytes())
+        else {
+            ctx.report.error(crate::diag::Diagnostic::new(
+                std::path::Path::new("templates/guide.html"),
+                0,
+                "the one-page guide template does not print {{ page.content | safe }}, where the chapters go",
+            ));
+            return;
+        };
+        let mut html =
+            Vec::with_capacity(bytes.len() + bodies.iter().map(String::len).sum::<usize>());
+        html.extend_from_slice(&bytes[..at]);
+        for body in &bodies {
+            html.extend_from_slice(body.as_bytes());
+        }
+        html.extend_from_slice(&bytes[at + CHAPTERS_MARKER.len()..]);
+        out.push((path, html));
     }
 }
 
@@ -420,6 +453,13 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
