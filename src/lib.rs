@@ -37,6 +37,41 @@ pub struct BuildOptions {
 /// Builds the whole site in memory. Each stage's output is the next stage's input. Problems
 /// are collected in `report`; any error fails the build after the stage that found it.
 pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result<Site> {
+    let files = render::Memory::default();
+    let pages = build_into(config, options, report, &files)?;
+    Ok(Site {
+        files: files.into_files(),
+        pages,
+    })
+}
+
+/// Builds the site into `out`: pages are written as they are rendered into a fresh folder that
+/// replaces `out` only when the whole build succeeded. Returns the site's page counts and the
+/// number of files written.
+pub fn build_to(
+    config: &Config,
+    options: &BuildOptions,
+    report: &Report,
+    out: &std::path::Path,
+) -> Result<(Site, usize)> {
+    let staging = output::Staging::new(out)?;
+    let pages = build_into(config, options, report, &staging)?;
+    let written = staging.commit()?;
+    Ok((
+        Site {
+            files: Default::default(),
+            pages,
+        },
+        written,
+    ))
+}
+
+fn build_into(
+    config: &Config,
+    options: &BuildOptions,
+    report: &Report,
+    sink: &dyn render::Sink,
+) -> Result<std::collections::BTreeMap<String, usize>> {
     let content = content::load(
         config,
         content::LoadOptions {
@@ -57,6 +92,7 @@ pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result
         &theme,
         &options.render,
         report,
+        sink,
     )
 }
 

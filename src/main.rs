@@ -37,11 +37,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 drafts,
                 ..Default::default()
             };
-            let result = senda::build(&config, &options, &report);
-            print_warnings(&report);
-            let site = result?;
             let out = root.join(out);
-            let written = senda::output::write(&site, &out)?;
+            let result = senda::build_to(&config, &options, &report, &out);
+            print_warnings(&report);
+            let (site, written) = result?;
             println!(
                 "{}",
                 senda::summary(

@@ -1,60 +1,112 @@
 //! The only code that writes the site to disk: into a fresh folder beside the output, swapped
 //! in only when every file was written, so a failed build leaves the last good site as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 
-use crate::render::Site;
+use crate::render::{Sink, Site};
 
-/// Writes `site` to `out`, replacing what was there. Returns the number of files written.
-pub fn write(site: &Site, out: &Path) -> Result<usize> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    crate::fsx::create_dir_all(&parent)?;
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    let fresh = parent.join(format!(".{name}.senda-new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.senda-old-{}", std::process::id()));
-    let result = write_all(site, &fresh);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(e);
-    }
-    if out.exists() {
-        std::fs::rename(out, &old)
-            .with_context(|| format!("cannot move the old `{}` aside", out.display()))?;
-    }
-    if let Err(e) = std::fs::rename(&fresh, out) {
-        // Put the old site back: the reader must never see no site at all.
-        let _ = std::fs::rename(&old, out);
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(e)
-            .with_context(|| format!("cannot move the new site into `{}`", out.display()));
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the old site at `{}`", old.display()))?;
-    }
-    Ok(site.files.len())
+/// A fresh folder beside the output that receives the new site. [`Staging::commit`] swaps it
+/// in; dropping it without a commit (an error anywhere) removes it and leaves the output alone.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    fresh: PathBuf,
+    folders: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    committed: bool,
 }
 
-fn write_all(site: &Site, dir: &Path) -> Result<()> {
-    let _ = std::fs::remove_dir_all(dir);
-    crate::fsx::create_dir_all(dir)?;
-    // Folders first, once each, then the files in parallel.
-    let mut folders: Vec<PathBuf> = site
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|f| dir.join(f)))
-        .collect();
-    folders.dedup();
-    for folder in &folders {
-        crate::fsx::create_dir_all(folder)?;
+impl Staging {
+    /// Prepares `.NAME.senda-new-PID` beside `out`.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        crate::fsx::create_dir_all(&parent)?;
+        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let fresh = parent.join(format!(".{name}.senda-new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&fresh);
+        crate::fsx::create_dir_all(&fresh)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            fresh,
+            folders: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            committed: false,
+        })
     }
-    site.files
-        .par_iter()
-        .try_for_each(|(path, bytes)| crate::fsx::write(&dir.join(path), bytes))
+
+    /// Replaces the output folder with the new site. Returns the number of files written.
+    pub fn commit(mut self) -> Result<usize> {
+        let out = &self.out;
+        let old = self.fresh.with_file_name(
+            self.fresh
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .replace("senda-new", "senda-old"),
+        );
+        if out.exists() {
+            std::fs::rename(out, &old)
+                .with_context(|| format!("cannot move the old `{}` aside", out.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&self.fresh, out) {
+            // Put the old site back: readers must never find no site at all.
+            let _ = std::fs::rename(&old, out);
+            return Err(e)
+                .with_context(|| format!("cannot move the new site into `{}`", out.display()));
+        }
+        self.committed = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove the old site at `{}`", old.display()))?;
+        }
+        Ok(self.written.load(Ordering::Relaxed))
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        let file = self.fresh.join(&path);
+        if let Some(folder) = file.parent() {
+            let known = self
+                .folders
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .contains(folder);
+            if !known {
+                crate::fsx::create_dir_all(folder)?;
+                self.folders
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(folder.to_path_buf());
+            }
+        }
+        crate::fsx::write(&file, &bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.fresh);
+        }
+    }
+}
+
+/// Writes an in-memory `site` to `out`, replacing what was there. Returns the number of files.
+pub fn write(site: &Site, out: &Path) -> Result<usize> {
+    let staging = Staging::new(out)?;
+    for (path, bytes) in &site.files {
+        staging.put(path.clone(), bytes.clone())?;
+    }
+    staging.commit()
 }

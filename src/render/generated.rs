@@ -9,11 +9,10 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
-use super::templates::{base_context, glossary_entries, minify, render_to_file, source_ctx};
-use super::{Ctx, Site};
+use super::templates::{base_context, minify, render_to_file, source_ctx};
+use super::{Ctx, Sink};
 use crate::config::Config;
 use crate::content::Kind;
-use crate::markdown::Rendered;
 use crate::theme::Theme;
 
 /// Stands for the chapters in the rendered one-page guide template (see [`guide_page`]).
@@ -25,10 +24,15 @@ pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
 
 /// Copies the theme's static files; style sheets are minified and fingerprinted
 /// (`style.3f2a1c9e.css`) so hosts can cache them for a year. Returns the URL of `style.css`.
-pub(crate) fn statics(config: &Config, theme: &Theme, site: &mut Site) -> Result<String> {
+pub(crate) fn statics(
+    config: &Config,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<(String, Vec<String>)> {
     let mut style_url = String::new();
+    let mut paths = Vec::new();
     for (path, file) in theme.statics() {
-        if let Some(stem) = path.strip_suffix(".css") {
+        let (name, bytes) = if let Some(stem) = path.strip_suffix(".css") {
             let css = String::from_utf8_lossy(&file.bytes).into_owned();
             let css = if config.minify { minify_css(&css) } else { css };
             let hash: String = Sha256::digest(css.as_bytes())
@@ -40,12 +44,14 @@ pub(crate) fn statics(config: &Config, theme: &Theme, site: &mut Site) -> Result
             if path == "style.css" {
                 style_url = format!("{}{name}", config.base_path);
             }
-            site.files.insert(name, css.into_bytes());
+            (name, css.into_bytes())
         } else {
-            site.files.insert(path.to_string(), file.bytes.clone());
-        }
+            (path.to_string(), file.bytes.clone())
+        };
+        paths.push(name.clone());
+        sink.put(name, bytes)?;
     }
-    Ok(style_url)
+    Ok((style_url, paths))
 }
 
 /// minify-html minifies CSS inside `<style>`: wrap the sheet, minify, unwrap.
@@ -60,7 +66,7 @@ fn minify_css(css: &str) -> String {
 }
 
 /// Every generated page and site file.
-pub(crate) fn pages(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn pages(ctx: &Ctx<'_>) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = ctx
         .config
         .languages
@@ -69,7 +75,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Vec<(String, Vec<u8
             let lang = language.code.as_str();
             let mut out = Vec::new();
             sources_page(ctx, lang, &mut out);
-            guide_page(ctx, lang, rendered, &mut out);
+            guide_page(ctx, lang, &mut out);
             not_found_page(
                 ctx,
                 lang,
@@ -169,7 +175,7 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
 }
 
 /// Every article in order, the glossary at the end; links between them point inside the page.
-fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], out: &mut Vec<(String, Vec<u8>)>) {
+fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     let url = ctx.generated_url(lang, "slug-guide");
     // Chapters: the home page, then each top section with its pages, depth first.
     let mut order: Vec<(&str, u8)> = vec![("_index.md", 2)];
@@ -251,7 +257,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, rendered: &[Rendered], out: &mut Vec<(S
         })
         .collect();
     let (chapters, bodies): (Vec<ChapterCtx>, Vec<String>) = bodies.into_iter().unzip();
-    let mut entries = glossary_entries(ctx, lang, rendered);
+    let mut entries = ctx.glossary_entries.get(lang).cloned().unwrap_or_default();
     for e in &mut entries {
         e.url = format!("#{}", e.id);
     }

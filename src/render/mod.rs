@@ -30,6 +30,36 @@ pub struct Site {
     pub pages: BTreeMap<String, usize>,
 }
 
+/// Where rendered files go: memory (`serve`, `check`, tests) or a staging folder (`build`,
+/// which then needs no memory for pages already written).
+pub trait Sink: Sync {
+    /// Stores one output file; `path` is relative to the output folder.
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+}
+
+/// Keeps every output file in memory.
+#[derive(Debug, Default)]
+pub struct Memory(std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Memory {
+    /// The files collected.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path, bytes);
+        Ok(())
+    }
+}
+
 /// What changes between a build and `serve`.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -74,9 +104,12 @@ pub(crate) struct Ctx<'a> {
     pub(crate) children: HashMap<(String, String), Vec<usize>>,
     /// The menu of each language (top-level sections), computed once.
     pub(crate) navs: BTreeMap<String, Vec<Link>>,
+    /// Glossary entries of each language, for the glossary page and the one-page guide.
+    pub(crate) glossary_entries: BTreeMap<String, Vec<EntryCtx>>,
 }
 
-/// Renders every page and file of the site.
+/// Renders every page and file of the site into `sink`. Returns the number of pages per
+/// language (fallback pages included).
 pub fn render(
     config: &Config,
     content: &Content,
@@ -85,7 +118,8 @@ pub fn render(
     theme: &Theme,
     options: &RenderOptions,
     report: &Report,
-) -> Result<Site> {
+    sink: &dyn Sink,
+) -> Result<BTreeMap<String, usize>> {
     let templates = Templates::load(theme, strings, config, report)?;
     report.check()?;
     let mut formats = BTreeMap::new();
@@ -94,8 +128,7 @@ pub fn render(
     }
     let (entries, index) = plan(config, content, report);
     report.check()?;
-    let mut site = Site::default();
-    let style_url = generated::statics(config, theme, &mut site)?;
+    let (style_url, static_paths) = generated::statics(config, theme, sink)?;
     let today = options
         .today
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
@@ -116,6 +149,7 @@ pub fn render(
         paths: HashSet::new(),
         children: HashMap::new(),
         navs: BTreeMap::new(),
+        glossary_entries: BTreeMap::new(),
     };
     for (i, entry) in ctx.entries.iter().enumerate() {
         if let Some(parent) = &entry.parent {
@@ -140,40 +174,58 @@ pub fn render(
         })
         .collect();
     ctx.glossaries = glossaries(&ctx);
-    ctx.paths = output_paths(&ctx, content, &site);
+    ctx.paths = output_paths(&ctx, content, &static_paths);
 
-    let rendered: Vec<Rendered> = ctx
+    let mut rendered: Vec<Rendered> = ctx
         .entries
         .par_iter()
         .map(|e| render_markdown(&ctx, e))
         .collect();
     check_questions(&ctx);
     report.check()?;
+    ctx.glossary_entries = config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.code.clone(),
+                templates::glossary_entries(&ctx, &l.code, &rendered),
+            )
+        })
+        .collect();
 
     // The generated pages (the one-page guides above all) render beside the content pages.
-    let (pages, generated): (Vec<Option<(String, Vec<u8>)>>, Vec<(String, Vec<u8>)>) = rayon::join(
+    // Each page's HTML is moved into its template and written out, so it is not kept.
+    let (pages, generated) = rayon::join(
         || {
             ctx.entries
                 .par_iter()
-                .zip(&rendered)
-                .map(|(entry, body)| templates::page(&ctx, entry, body, &rendered))
-                .collect()
+                .zip(rendered.par_iter_mut())
+                .try_for_each(|(entry, body)| match templates::page(&ctx, entry, body) {
+                    Some((path, bytes)) => sink.put(path, bytes),
+                    None => Ok(()),
+                })
         },
-        || generated::pages(&ctx, &rendered),
+        || {
+            generated::pages(&ctx)
+                .into_iter()
+                .try_for_each(|(path, bytes)| sink.put(path, bytes))
+        },
     );
-    site.files.extend(pages.into_iter().flatten());
-    site.files.extend(generated);
+    pages?;
+    generated?;
+    let mut counts = BTreeMap::new();
     for entry in &ctx.entries {
-        *site.pages.entry(entry.lang.code.clone()).or_default() += 1;
+        *counts.entry(entry.lang.code.clone()).or_default() += 1;
     }
     check_fragments(&ctx, &rendered);
     warn_unused_terms(&ctx, &rendered);
     warn_stale_facts(&ctx);
     report.check()?;
     for (source, rel) in &content.assets {
-        site.files.insert(rel.clone(), crate::fsx::read(source)?);
+        sink.put(rel.clone(), crate::fsx::read(source)?)?;
     }
-    Ok(site)
+    Ok(counts)
 }
 
 /// Every (page, language) to produce, with its URL; two pages at one URL are an error.
@@ -411,7 +463,7 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
 }
 
 /// Paths a root-relative link may name: every page and every file.
-fn output_paths(ctx: &Ctx<'_>, content: &Content, site: &Site) -> HashSet<String> {
+fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> HashSet<String> {
     let mut paths = HashSet::new();
     for entry in &ctx.entries {
         paths.insert(entry.url.clone());
@@ -425,7 +477,7 @@ fn output_paths(ctx: &Ctx<'_>, content: &Content, site: &Site) -> HashSet<String
             paths.insert(url);
         }
     }
-    paths.extend(site.files.keys().cloned());
+    paths.extend(static_paths.iter().cloned());
     paths.extend(content.assets.iter().map(|(_, rel)| rel.clone()));
     paths
 }

@@ -155,8 +155,7 @@ fn template_name(entry: &Entry<'_>) -> &'static str {
 pub(crate) fn page(
     ctx: &Ctx<'_>,
     entry: &Entry<'_>,
-    body: &Rendered,
-    all: &[Rendered],
+    body: &mut Rendered,
 ) -> Option<(String, Vec<u8>)> {
     let name = entry
         .page
@@ -169,7 +168,7 @@ pub(crate) fn page(
             .help("name a file of themes/<theme>/templates/, or remove `template` to use the default one"));
         return None;
     }
-    let context = page_context(ctx, entry, body, all);
+    let context = page_context(ctx, entry, body);
     render_to_file(
         ctx,
         &entry.lang.code,
@@ -337,12 +336,7 @@ fn to_date(d: &toml::value::Datetime) -> Option<jiff::civil::Date> {
     jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8).ok()
 }
 
-fn page_context(
-    ctx: &Ctx<'_>,
-    entry: &Entry<'_>,
-    body: &Rendered,
-    all: &[Rendered],
-) -> PageContext {
+fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageContext {
     let lang = entry.lang.code.as_str();
     let page = entry.page;
     let front = &page.front;
@@ -398,7 +392,8 @@ fn page_context(
         kind: kind.into(),
         title: front.title.clone(),
         description: front.description.clone(),
-        content: body.html.clone(),
+        // The page's HTML moves into its context: nothing else needs it afterwards.
+        content: std::mem::take(&mut body.html),
         url: ctx.path(&entry.url),
         permalink: ctx.permalink(&entry.url),
         reviewed: reviewed.map(|d| ctx.format(lang).date(d)),
@@ -434,7 +429,7 @@ fn page_context(
             .collect();
     }
     if kind == "glossary" {
-        p.entries = glossary_entries(ctx, lang, all);
+        p.entries = ctx.glossary_entries.get(lang).cloned().unwrap_or_default();
     }
     if let Some(c) = &front.circumstance {
         p.circumstance = Some(circumstance_ctx(ctx, entry, c, &p.sources));
