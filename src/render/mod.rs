@@ -64,6 +64,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) entries: Vec<Entry<'a>>,
     pub(crate) index: HashMap<(&'a str, &'a str), usize>,
     pub(crate) glossaries: BTreeMap<String, glossary::Matcher>,
+    /// The same terms linking to the entries' anchors in the one-page guide.
+    pub(crate) guide_glossaries: BTreeMap<String, glossary::Matcher>,
     pub(crate) style_url: String,
     pub(crate) today: jiff::civil::Date,
     /// Every path of the output that a root-relative link may point to.
@@ -105,11 +107,13 @@ pub fn render(
         entries,
         index,
         glossaries: BTreeMap::new(),
+        guide_glossaries: BTreeMap::new(),
         style_url,
         today,
         paths: HashSet::new(),
     };
-    ctx.glossaries = glossaries(&ctx);
+    ctx.glossaries = glossaries(&ctx, false);
+    ctx.guide_glossaries = glossaries(&ctx, true);
     ctx.paths = output_paths(&ctx, content, &site);
 
     let rendered: Vec<Rendered> = ctx
@@ -292,10 +296,10 @@ impl<'a> Ctx<'a> {
             base_path: &self.config.base_path,
             facts: self.facts,
             format: self.format(lang),
-            glossary: if entry.fallback {
-                None
-            } else {
-                self.glossaries.get(lang)
+            glossary: match (entry.fallback, id_prefix) {
+                (true, _) => None,
+                (false, None) => self.glossaries.get(lang),
+                (false, Some(_)) => self.guide_glossaries.get(lang),
             },
             this_entry,
             report: self.report,
@@ -314,8 +318,9 @@ fn render_markdown(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Rendered {
     ctx.markdown(entry, None, None)
 }
 
-/// The glossary terms of each language, from the real (translated) entries.
-fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
+/// The glossary terms of each language, from the real (translated) entries. `in_guide`: the
+/// terms link to the entries' anchors at the end of the one-page guide instead of their pages.
+fn glossaries(ctx: &Ctx<'_>, in_guide: bool) -> BTreeMap<String, glossary::Matcher> {
     let mut out = BTreeMap::new();
     for language in &ctx.config.languages {
         let mut claimed: HashMap<String, &str> = HashMap::new();
@@ -355,7 +360,11 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
             }
             terms.push(glossary::Term {
                 id: id.to_string(),
-                url: ctx.path(&entry.url),
+                url: if in_guide {
+                    format!("#{id}")
+                } else {
+                    ctx.path(&entry.url)
+                },
                 title: entry.page.front.description.clone(),
                 phrases,
             });
