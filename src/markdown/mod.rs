@@ -163,7 +163,9 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 match env.facts.lookup_table(name) {
                     Some(table) => {
                         out.facts.insert(name.to_string());
-                        events.push(Event::Html(table.to_html(env.lang, env.format).into()));
+                        events.push(Event::Html(
+                            table.to_html(env.lang, env.format, env.id_prefix).into(),
+                        ));
                     }
                     None => env.report.error(
                         page.diagnostic(line_of(r), format!("unknown table `{name}`"))
