@@ -473,6 +473,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_generic_attributes(["id", "class", "lang", "dir", "title"])
         .add_tag_attributes("th", ["scope"])
         .add_tag_attributes("td", ["data-label"])
+        // senda's own fact tables are a labelled, focusable region (keyboard scrolling).
+        .add_tag_attributes("div", ["role", "aria-labelledby", "tabindex"])
         .add_tags([
             "section",
             "aside",
