@@ -75,6 +75,12 @@ fn a_table_fact_is_an_accessible_table() {
         en.contains("<tr><th scope=\"row\">Who can apply?</th><td data-label=\"United States\">Almost no one.</td><td data-label=\"Mexico\">Anyone.</td></tr>"),
         "{en}"
     );
+    // A labelled region that keyboard users can scroll, also on a page with pasted raw HTML
+    // (which is sanitised).
+    let region = "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"table-compare-side-by-side\" tabindex=\"0\">";
+    assert!(en.contains(region), "{en}");
+    let families = b.main("en/situations/families/index.html");
+    assert!(families.contains(region), "{families}");
     let es = b.main("es/guia/pedir-asilo/index.html");
     assert!(
         es.contains("<th scope=\"row\">¿Quién puede pedir?</th>"),
