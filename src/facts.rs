@@ -840,10 +840,15 @@ impl Table {
     /// (`<th scope="col">`) and row headers (`<th scope="row">`), inside a focusable,
     /// labelled `<div class="table-wrap">` that the theme lets scroll sideways on narrow
     /// screens. Each data cell carries `data-label` (its column heading) so a theme may stack
-    /// rows instead. All text is HTML-escaped.
-    pub fn to_html(&self, lang: &str, _fmt: &Formatter) -> String {
+    /// rows instead. All text is HTML-escaped. `id_prefix` is prepended to the caption's id
+    /// as to heading ids, when several pages share one HTML page (the one-page guide).
+    pub fn to_html(&self, lang: &str, _fmt: &Formatter, id_prefix: Option<&str>) -> String {
         let text = |t: &Texts| escape(t.get(lang).unwrap_or_default());
         let id = format!("table-{}", self.name.replace(['.', '_'], "-"));
+        let id = match id_prefix {
+            Some(prefix) => format!("{prefix}--{id}"),
+            None => id,
+        };
         let mut html = String::new();
         // `write!` to a String cannot fail.
         let _ = write!(
@@ -1066,7 +1071,7 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
     fn table_html() {
         let facts = load_one(GOOD).unwrap();
         let table = facts.lookup_table("mexico.us_mexico").unwrap();
-        let html = table.to_html("en", &fmt("en-US"));
+        let html = table.to_html("en", &fmt("en-US"), None);
         assert!(html.starts_with("<div class=\"table-wrap\""), "{html}");
         assert!(
             html.contains(
@@ -1083,7 +1088,20 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
             html.contains("<td data-label=\"Mexico\">Anyone in &quot;Mexico&quot;.</td>"),
             "{html}"
         );
-        let es = table.to_html("es", &fmt("es-MX"));
+        let es = table.to_html("es", &fmt("es-MX"), None);
+        assert!(
+            es.contains("<caption id=\"table-mexico-us-mexico\">"),
+            "{es}"
+        );
+        let guide = table.to_html("es", &fmt("es-MX"), Some("p-guide-compare"));
+        assert!(
+            guide.contains("aria-labelledby=\"p-guide-compare--table-mexico-us-mexico\""),
+            "{guide}"
+        );
+        assert!(
+            guide.contains("<caption id=\"p-guide-compare--table-mexico-us-mexico\">"),
+            "{guide}"
+        );
         assert!(es.contains("<th scope=\"col\">Estados Unidos</th>"), "{es}");
     }
 

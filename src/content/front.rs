@@ -181,6 +181,25 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_counted_in_the_file_with_crlf_and_a_bom() {
+        let src = "\u{feff}+++\r\ntitle = \"A\"\r\n\r\nweight = \"two\"\r\n+++\r\nbody\r\n";
+        let err = parse(Path::new("a.md"), src).expect_err("bad front matter");
+        assert_eq!(err.line, 4, "{err}");
+        let src = "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nbody\r\n";
+        let (front, start) = parse(Path::new("a.md"), src).expect("good front matter");
+        assert_eq!(front.title, "A");
+        assert_eq!(&src[start..], "body\r\n");
+    }
+
+    #[test]
+    fn an_error_in_a_nested_table_is_counted_in_the_file() {
+        let src = "+++\ntitle = \"A\"\n[circumstance]\nrecommendation = \"R\"\nstpes = []\n+++\n";
+        let err = parse(Path::new("a.md"), src).expect_err("bad front matter");
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.message.contains("stpes"), "{err}");
+    }
+
+    #[test]
     fn missing_or_unclosed_front_matter() {
         assert_eq!(parse(Path::new("a.md"), "# Title\n").unwrap_err().line, 1);
         let err = parse(Path::new("a.md"), "+++\ntitle = \"A\"\n").unwrap_err();

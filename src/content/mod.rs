@@ -167,10 +167,24 @@ pub fn display_path(config: &Config, path: &Path) -> PathBuf {
 
 fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option<Page> {
     let file = display_path(config, path);
-    let source = match crate::fsx::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match crate::fsx::read(path) {
+        Ok(bytes) => bytes,
         Err(e) => {
             report.error(Diagnostic::new(&file, 0, format!("{e:#}")));
+            return None;
+        }
+    };
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // The line of the first byte that is not UTF-8, in the `file:line:` form of
+            // every other message.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            report.error(
+                Diagnostic::new(&file, line, "this file is not UTF-8 text")
+                    .help("save it as UTF-8 in your editor (often: Save As, Encoding: UTF-8)"),
+            );
             return None;
         }
     };

@@ -163,7 +163,9 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 match env.facts.lookup_table(name) {
                     Some(table) => {
                         out.facts.insert(name.to_string());
-                        events.push(Event::Html(table.to_html(env.lang, env.format).into()));
+                        events.push(Event::Html(
+                            table.to_html(env.lang, env.format, env.id_prefix).into(),
+                        ));
                     }
                     None => env.report.error(
                         page.diagnostic(line_of(r), format!("unknown table `{name}`"))
@@ -471,6 +473,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_generic_attributes(["id", "class", "lang", "dir", "title"])
         .add_tag_attributes("th", ["scope"])
         .add_tag_attributes("td", ["data-label"])
+        // senda's own fact tables are a labelled, focusable region (keyboard scrolling).
+        .add_tag_attributes("div", ["role", "aria-labelledby", "tabindex"])
         .add_tags([
             "section",
             "aside",
@@ -519,6 +523,115 @@ mod tests {
             replace_facts("{{ broken", |_, _| String::new()),
             "{{ broken"
         );
+    }
+
+    /// Renders `body` as the Spanish page `content/guide/a.es.md`, whose front matter is
+    /// three lines long, in a site with base path `/repo/` where `@/guide/b.md` exists and
+    /// `/es/guia/b/` is a page. Returns the HTML and the problems found.
+    fn render_es(body: &str) -> (String, Vec<crate::diag::Diagnostic>, Rendered) {
+        let source = format!("+++\ntitle = \"A\"\n+++\n{body}");
+        let page = Page {
+            key: "guide/a.md".into(),
+            lang: "es".into(),
+            file: std::path::PathBuf::from("content/guide/a.es.md"),
+            kind: crate::content::Kind::Page,
+            dir: "guide".into(),
+            slug: "a".into(),
+            front: crate::content::FrontMatter::default(),
+            body_start: source.len() - body.len(),
+            source,
+        };
+        let resolve = |key: &str| (key == "guide/b.md").then(|| "/repo/es/guia/b/".to_string());
+        let exists = |path: &str| path == "es/guia/b/";
+        let facts = Facts::default();
+        let format = Formatter::new("es-MX").expect("a locale");
+        let report = Report::default();
+        let env = Env {
+            lang: "es",
+            resolve: &resolve,
+            exists: &exists,
+            base_path: "/repo/",
+            facts: &facts,
+            format: &format,
+            glossary: None,
+            this_entry: None,
+            report: &report,
+            id_prefix: None,
+        };
+        let rendered = render(&page, &env);
+        let errors = report.check().map_or_else(|e| e.0, |()| Vec::new());
+        (rendered.html.clone(), errors, rendered)
+    }
+
+    #[test]
+    fn at_links_resolve_to_the_page_in_the_reader_language() {
+        let (html, errors, rendered) =
+            render_es("[b](@/guide/b.md) y [parte](@/guide/b.md#plazos).\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            html.contains(r#"<a href="/repo/es/guia/b/">b</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="/repo/es/guia/b/#plazos">parte</a>"#),
+            "{html}"
+        );
+        // The fragment is checked once every page is rendered.
+        assert_eq!(
+            rendered.fragment_links,
+            vec![("/repo/es/guia/b/".to_string(), "plazos".to_string(), 4)]
+        );
+    }
+
+    #[test]
+    fn a_link_to_nothing_is_reported_at_its_line_in_the_file() {
+        let (_, errors, _) = render_es("Uno.\n\nDos.\n\nVea [esto](@/guide/nope.md).\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].file,
+            std::path::Path::new("content/guide/a.es.md")
+        );
+        // Line 5 of the body, after three lines of front matter.
+        assert_eq!(errors[0].line, 8, "{}", errors[0]);
+        assert!(
+            errors[0].message.contains("@/guide/nope.md"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn root_relative_links_get_the_base_path_and_must_exist() {
+        let (html, errors, _) = render_es("[b](/es/guia/b/) y [no](/es/nada/).\n");
+        assert!(
+            html.contains(r#"<a href="/repo/es/guia/b/">b</a>"#),
+            "{html}"
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("/es/nada/"), "{}", errors[0]);
+        assert_eq!(errors[0].line, 4);
+    }
+
+    #[test]
+    fn external_mail_and_phone_links_pass_other_schemes_do_not() {
+        let (html, errors, _) =
+            render_es("[w](https://example.org/) [m](mailto:a@example.org) [t](tel:+52155)\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(html.contains(r#"href="https://example.org/""#), "{html}");
+        assert!(html.contains(r#"href="mailto:a@example.org""#), "{html}");
+        let (html, errors, _) = render_es("x\n\n[a](javascript:alert(1)) [b](data:text/html,x)\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors.iter().all(|e| e.line == 6), "{errors:?}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn images_must_come_from_the_site() {
+        let (html, errors, _) = render_es("![a](foto.png)\n\n![b](//evil.example/x.png)\n");
+        assert!(html.contains(r#"src="foto.png""#), "{html}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 6);
     }
 
     #[test]

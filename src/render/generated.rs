@@ -220,7 +220,8 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
         )
     };
     let mut anchors: HashMap<&str, String> = order.iter().map(|(k, _)| (*k, anchor(k))).collect();
-    // Glossary entries are at the end, by their ids.
+    // Glossary entries are at the end, by their ids, after the glossary's own heading.
+    anchors.insert("glossary/_index.md", "#glossary".to_string());
     for e in ctx.entries.iter().filter(|e| {
         e.lang.code == lang && e.key.starts_with("glossary/") && e.page.kind == Kind::Page
     }) {

@@ -96,6 +96,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) entries: Vec<Entry<'a>>,
     pub(crate) index: HashMap<(&'a str, &'a str), usize>,
     pub(crate) glossaries: BTreeMap<String, glossary::Matcher>,
+    /// The same terms linking to the entries' anchors in the one-page guide.
+    pub(crate) guide_glossaries: BTreeMap<String, glossary::Matcher>,
     pub(crate) style_url: String,
     pub(crate) today: jiff::civil::Date,
     /// Every path of the output that a root-relative link may point to.
@@ -144,6 +146,7 @@ pub fn render(
         entries,
         index,
         glossaries: BTreeMap::new(),
+        guide_glossaries: BTreeMap::new(),
         style_url,
         today,
         paths: HashSet::new(),
@@ -173,7 +176,8 @@ pub fn render(
             (l.code.clone(), nav)
         })
         .collect();
-    ctx.glossaries = glossaries(&ctx);
+    ctx.glossaries = glossaries(&ctx, false);
+    ctx.guide_glossaries = glossaries(&ctx, true);
     ctx.paths = output_paths(&ctx, content, &static_paths);
 
     let mut rendered: Vec<Rendered> = ctx
@@ -379,11 +383,12 @@ impl<'a> Ctx<'a> {
             facts: self.facts,
             format: self.format(lang),
             // Front-matter snippets become link texts and list items: no glossary links
-            // there, or an answer (itself a link) would hold a link.
-            glossary: if entry.fallback || text.is_some() {
-                None
-            } else {
-                self.glossaries.get(lang)
+            // there, or an answer (itself a link) would hold a link. Inside the one-page
+            // guide, terms link to the guide's own glossary.
+            glossary: match (entry.fallback || text.is_some(), id_prefix) {
+                (true, _) => None,
+                (false, None) => self.glossaries.get(lang),
+                (false, Some(_)) => self.guide_glossaries.get(lang),
             },
             this_entry,
             report: self.report,
@@ -402,8 +407,9 @@ fn render_markdown(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Rendered {
     ctx.markdown(entry, None, None)
 }
 
-/// The glossary terms of each language, from the real (translated) entries.
-fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
+/// The glossary terms of each language, from the real (translated) entries. `in_guide`: the
+/// terms link to the entries' anchors at the end of the one-page guide instead of their pages.
+fn glossaries(ctx: &Ctx<'_>, in_guide: bool) -> BTreeMap<String, glossary::Matcher> {
     let mut out = BTreeMap::new();
     for language in &ctx.config.languages {
         let mut claimed: HashMap<String, &str> = HashMap::new();
@@ -443,7 +449,11 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
             }
             terms.push(glossary::Term {
                 id: id.to_string(),
-                url: ctx.path(&entry.url),
+                url: if in_guide {
+                    format!("#{id}")
+                } else {
+                    ctx.path(&entry.url)
+                },
                 title: entry.page.front.description.clone(),
                 phrases,
             });

@@ -1,0 +1,223 @@
+//! Broken sites: each must fail with exit code 1, name the file and the line in that file,
+//! say what is wrong, never panic, and leave the existing output folder exactly as it was.
+//!
+//! Each case is `tests/fixtures/invalid/<case>/`, copied over the small valid site in
+//! `tests/fixtures/invalid/_base/`.
+
+mod common;
+
+use common::{copy_dir, fixture, senda, snapshot, write};
+use tempfile::TempDir;
+
+/// The `_base` site with `case` copied over it.
+fn site(case: &str) -> TempDir {
+    let dir = common::copy_fixture("invalid/_base");
+    if fixture(&format!("invalid/{case}")).exists() {
+        copy_dir(&fixture(&format!("invalid/{case}")), dir.path());
+    }
+    dir
+}
+
+/// Builds `dir` over an existing output folder and checks the failure; returns stderr.
+fn fails(dir: &TempDir, location: &str, words: &[&str]) -> String {
+    write(dir.path(), "public/marker.txt", "the last good build\n");
+    write(dir.path(), "public/en/index.html", "<p>old page</p>\n");
+    let before = snapshot(&dir.path().join("public"));
+    let output = senda(dir.path(), &["build", "--out", "public"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error: {location}")),
+        "no `{location}` in:\n{stderr}"
+    );
+    for word in words {
+        assert!(stderr.contains(word), "no `{word}` in:\n{stderr}");
+    }
+    assert!(
+        snapshot(&dir.path().join("public")) == before,
+        "the output folder changed"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read the site folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("senda-")),
+        "left behind: {names:?}"
+    );
+    stderr
+}
+
+fn case(name: &str, location: &str, words: &[&str]) -> String {
+    fails(&site(name), location, words)
+}
+
+#[test]
+fn the_base_site_builds() {
+    // Otherwise every case below could fail for the wrong reason.
+    let dir = site("_base");
+    let output = senda(dir.path(), &["build", "--out", "public"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn bad_toml_in_front_matter_names_the_line_in_the_file() {
+    // Line 4 of the file, line 3 of the front-matter block.
+    let stderr = case("front_matter_toml", "content/page.md:4:", &["string"]);
+    assert!(
+        stderr.contains("4 | description = \"never closed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    case(
+        "unknown_front_matter_key",
+        "content/page.md:3:",
+        &["unknown field `titel`", "`title`"],
+    );
+}
+
+#[test]
+fn unknown_key_in_site_toml() {
+    case(
+        "site_toml_unknown_key",
+        "site.toml:4:",
+        &[
+            "unknown field `langauges_in_subdirs`",
+            "`languages_in_subdirs`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_language_suffix() {
+    // The whole file name is the problem: no line to point at.
+    case(
+        "unknown_language_suffix",
+        "content/page.fr.md:",
+        &["unknown language suffix `.fr`", "(en, es)"],
+    );
+}
+
+#[test]
+fn two_pages_with_one_address() {
+    case(
+        "duplicate_url",
+        "content/second.md:4:",
+        &["content/first.md", "/en/same/", "slug"],
+    );
+}
+
+#[test]
+fn missing_template() {
+    case(
+        "missing_template",
+        "content/page.md:3:",
+        &["the template `nope.html` does not exist"],
+    );
+}
+
+#[test]
+fn template_error_names_the_template() {
+    // Tera gives no line; the message names the page and the site's template override.
+    case(
+        "template_error",
+        "content/page.md:",
+        &[
+            "themes/default/templates/page.html",
+            "`page.subtitle` not found",
+        ],
+    );
+}
+
+#[test]
+fn link_to_nothing() {
+    case(
+        "link_to_nothing",
+        "content/page.md:6:",
+        &["link to `@/nope.md`: there is no such page"],
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let dir = site("_base");
+    std::fs::write(
+        dir.path().join("content/page.md"),
+        b"+++\ntitle = \"A page\"\n+++\nCaf\xe9 con leche.\n",
+    )
+    .expect("write a Latin-1 file");
+    fails(&dir, "content/page.md:4:", &["not UTF-8"]);
+}
+
+#[test]
+fn unknown_fact_suggests_the_closest_name() {
+    case(
+        "unknown_fact",
+        "content/page.md:6:",
+        &["unknown fact `f.claim`", "did you mean `f.claims`?"],
+    );
+}
+
+#[test]
+fn unknown_table() {
+    case(
+        "unknown_table",
+        "content/page.md:6:",
+        &["unknown table `f.comparison`"],
+    );
+}
+
+#[test]
+fn question_cycle() {
+    case(
+        "question_cycle",
+        "content/decide/one.md:4:",
+        &["decide/one.md -> decide/two.md -> decide/one.md"],
+    );
+}
+
+#[test]
+fn answer_leading_nowhere() {
+    case(
+        "answer_to_nowhere",
+        "content/decide/one.md:5:",
+        &["`@/situations/nowhere.md`: there is no such page"],
+    );
+}
+
+#[test]
+fn javascript_link() {
+    case(
+        "javascript_link",
+        "content/page.md:6:",
+        &["`javascript:`, which is not allowed"],
+    );
+}
+
+#[test]
+fn image_from_another_host() {
+    case(
+        "foreign_image",
+        "content/page.md:6:",
+        &["`https://evil.example/x.png` is on another website"],
+    );
+}
+
+#[test]
+fn fact_without_a_date() {
+    // The fact's table header is on line 3.
+    case(
+        "fact_missing_as_of",
+        "fact `g.offices` has no `as_of` (content/facts/g.toml:3)",
+        &["as_of = "],
+    );
+}
