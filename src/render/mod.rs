@@ -28,6 +28,10 @@ pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Pages per language code (fallback pages included).
     pub pages: BTreeMap<String, usize>,
+    /// The source file of each content page's output file (`es/guia/x/index.html` ->
+    /// `content/guide/x.es.md`; a fallback page names its default-language file), so that
+    /// `senda check` can say where a problem found in the HTML comes from.
+    pub sources: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// What changes between a build and `serve`.
@@ -126,8 +130,11 @@ pub fn render(
         .zip(&rendered)
         .map(|(entry, body)| templates::page(&ctx, entry, body, &rendered))
         .collect();
-    for (path, bytes) in pages.into_iter().flatten() {
-        site.files.insert(path, bytes);
+    for (entry, page) in ctx.entries.iter().zip(pages) {
+        if let Some((path, bytes)) = page {
+            site.sources.insert(path.clone(), entry.page.file.clone());
+            site.files.insert(path, bytes);
+        }
     }
     for entry in &ctx.entries {
         *site.pages.entry(entry.lang.code.clone()).or_default() += 1;
