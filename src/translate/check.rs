@@ -144,7 +144,8 @@ fn key_line(config: &Config, file: &str, key: &str) -> (usize, String) {
 #[derive(Default)]
 struct Html {
     ids: HashSet<String>,
-    links: Vec<String>,
+    /// URLs, each with whether it is a `<link>` element's (canonical, hreflang alternates).
+    links: Vec<(String, bool)>,
 }
 
 /// Tokenises `html` and collects its ids and the URLs it links to or loads.
@@ -165,10 +166,10 @@ fn scan(html: &str) -> Html {
         if let Some(id) = attr("id") {
             out.ids.insert(id);
         }
-        if name == "a" {
-            if let Some(anchor) = attr("name") {
-                out.ids.insert(anchor);
-            }
+        if name == "a"
+            && let Some(anchor) = attr("name")
+        {
+            out.ids.insert(anchor);
         }
         let url_attr = match name.as_str() {
             "a" | "area" | "link" => "href",
@@ -176,7 +177,7 @@ fn scan(html: &str) -> Html {
             _ => continue,
         };
         if let Some(url) = attr(url_attr) {
-            out.links.push(url);
+            out.links.push((url, name == "link"));
         }
     }
     out
@@ -197,8 +198,8 @@ fn check_links(config: &Config, site: &Site) -> (Vec<Diagnostic>, usize) {
     let mut errors = Vec::new();
     let mut checked = 0;
     for (page, html) in &pages {
-        for href in &html.links {
-            let Some(link) = resolve(config, page, href) else {
+        for (href, is_link_tag) in &html.links {
+            let Some(link) = resolve(config, page, href, *is_link_tag) else {
                 continue;
             };
             checked += 1;
@@ -250,12 +251,14 @@ fn check_links(config: &Config, site: &Site) -> (Vec<Diagnostic>, usize) {
                 }
                 None => (PathBuf::from(*page), 0, String::new()),
             };
-            let help = if line == 0 && site.sources.contains_key(*page) {
-                format!(
+            let help = match (line, site.sources.contains_key(*page)) {
+                (0, true) => format!(
                     "{help} (the link is not in the page's text: it may come from the theme's templates)"
-                )
-            } else {
-                help
+                ),
+                (_, false) => format!(
+                    "{help} (senda generates this page from the site's pages and the theme's templates: the link comes from one of them)"
+                ),
+                _ => help,
             };
             if !seen.insert((file.clone(), line, message.clone())) {
                 continue;
@@ -278,10 +281,15 @@ struct Link {
 }
 
 /// Resolves `href` found in output file `page`; `None` for links to other sites, `mailto:`…
-fn resolve(config: &Config, page: &str, href: &str) -> Option<Link> {
+/// Full URLs under `base_url` count as internal only in `<link>` elements (`own_url`), which
+/// senda writes itself: in text, such a URL may name something else hosted beside the site.
+fn resolve(config: &Config, page: &str, href: &str, own_url: bool) -> Option<Link> {
     let href = href.trim();
     let absolute;
-    let href = match href.strip_prefix(config.base_url.as_str()) {
+    let href = match href
+        .strip_prefix(config.base_url.as_str())
+        .filter(|_| own_url)
+    {
         Some(rest) => {
             absolute = format!("{}{rest}", config.base_path);
             absolute.as_str()
@@ -361,12 +369,13 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -458,6 +467,9 @@ mod tests {
             "<h2 id=\"who\">Who</h2><a href=\"#who\">x</a><style>a<b{}</style><img src=\"/i.png\">",
         );
         assert!(html.ids.contains("who"));
-        assert_eq!(html.links, ["#who", "/i.png"]);
+        assert_eq!(
+            html.links,
+            [("#who".to_string(), false), ("/i.png".to_string(), false)]
+        );
     }
 }

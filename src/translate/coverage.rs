@@ -27,6 +27,9 @@ pub struct Coverage {
     pub version: u32,
     /// Code of the language the originals are written in.
     pub default_language: String,
+    /// Whether untranslated pages are shown in the default language (`fallback` in site.toml);
+    /// when false, they are left out of the other languages' sites.
+    pub fallback: bool,
     /// One entry per other language, in site.toml order.
     pub languages: Vec<LanguageCoverage>,
 }
@@ -228,6 +231,7 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
     Ok(Coverage {
         version: VERSION,
         default_language: default,
+        fallback: config.fallback,
         languages,
     })
 }
@@ -289,14 +293,14 @@ impl Coverage {
             if i > 0 {
                 out.push('\n');
             }
-            l.write_text(&mut out);
+            l.write_text(self.fallback, &mut out);
         }
         out
     }
 }
 
 impl LanguageCoverage {
-    fn write_text(&self, out: &mut String) {
+    fn write_text(&self, fallback: bool, out: &mut String) {
         let code = &self.code;
         let _ = writeln!(
             out,
@@ -311,11 +315,12 @@ impl LanguageCoverage {
             );
         }
         if !self.missing.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n  Missing ({}): readers of this language see the original, with a notice.",
-                self.missing.len()
-            );
+            let readers = if fallback {
+                "readers of this language see the original, with a notice"
+            } else {
+                "left out of this language's site (fallback = false)"
+            };
+            let _ = writeln!(out, "\n  Missing ({}): {readers}.", self.missing.len());
             for item in &self.missing {
                 let _ = writeln!(
                     out,

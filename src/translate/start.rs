@@ -137,10 +137,11 @@ fn source(config: &Config, path: &Path, to: &str) -> Result<Source> {
                 .map_or("es", |l| l.code.as_str())
         );
     }
-    let candidate = if path.is_absolute() || path.exists() || !config.root.join(path).exists() {
-        path.to_path_buf()
-    } else {
+    // Relative to the site folder (`-C DIR`) first: that is where `content/…` is.
+    let candidate = if config.root.join(path).exists() {
         config.root.join(path)
+    } else {
+        path.to_path_buf()
     };
     let abs = candidate
         .canonicalize()
@@ -163,14 +164,16 @@ fn source(config: &Config, path: &Path, to: &str) -> Result<Source> {
             path.display()
         );
     };
-    if let Some((base, suffix)) = stem.rsplit_once('.') {
-        if config.language(suffix).is_some() && !base.ends_with('/') && !base.is_empty() {
-            bail!(
-                "`{}` is itself a translation ({suffix}). Name its original instead: senda translate {} --to {to}",
-                path.display(),
-                shown(&translation_file(config, &format!("{base}.md"), default))
-            );
-        }
+    if let Some((base, suffix)) = stem.rsplit_once('.')
+        && config.language(suffix).is_some()
+        && !base.ends_with('/')
+        && !base.is_empty()
+    {
+        bail!(
+            "`{}` is itself a translation ({suffix}). Name its original instead: senda translate {} --to {to}",
+            path.display(),
+            shown(&translation_file(config, &format!("{base}.md"), default))
+        );
     }
     let text = crate::fsx::read_to_string(&abs)?;
     Ok(Source {
