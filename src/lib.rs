@@ -38,10 +38,11 @@ pub struct BuildOptions {
 /// are collected in `report`; any error fails the build after the stage that found it.
 pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result<Site> {
     let files = render::Memory::default();
-    let pages = build_into(config, options, report, &files)?;
+    let rendering = build_into(config, options, report, &files)?;
     Ok(Site {
         files: files.into_files(),
-        pages,
+        pages: rendering.pages,
+        sources: rendering.sources,
     })
 }
 
@@ -55,15 +56,14 @@ pub fn build_to(
     out: &std::path::Path,
 ) -> Result<(Site, usize)> {
     let staging = output::Staging::new(out)?;
-    let pages = build_into(config, options, report, &staging)?;
+    let rendering = build_into(config, options, report, &staging)?;
     let written = staging.commit()?;
-    Ok((
-        Site {
-            files: Default::default(),
-            pages,
-        },
-        written,
-    ))
+    let site = Site {
+        files: Default::default(),
+        pages: rendering.pages,
+        sources: rendering.sources,
+    };
+    Ok((site, written))
 }
 
 fn build_into(
@@ -71,7 +71,7 @@ fn build_into(
     options: &BuildOptions,
     report: &Report,
     sink: &dyn render::Sink,
-) -> Result<std::collections::BTreeMap<String, usize>> {
+) -> Result<render::Rendering> {
     let content = content::load(
         config,
         content::LoadOptions {

@@ -350,13 +350,24 @@ pub fn front_line(source: &str, text: &str) -> usize {
 /// The version of a source page a translation was made from: a short hash of its title,
 /// description and body (line endings normalised, so an editor's platform does not matter).
 pub fn source_hash(page: &Page) -> String {
+    hash_parts(&page.front.title, &page.front.description, page.body())
+}
+
+/// [`source_hash`] of one version of a source file's whole text (an older version from git
+/// history, say); `None` when that version's front matter does not parse.
+pub fn source_hash_of(file: &Path, text: &str) -> Option<String> {
+    let (front, body_start) = front::parse(file, text).ok()?;
+    Some(hash_parts(
+        &front.title,
+        &front.description,
+        &text[body_start..],
+    ))
+}
+
+fn hash_parts(title: &str, description: &str, body: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    for part in [
-        page.front.title.as_str(),
-        page.front.description.as_str(),
-        page.body(),
-    ] {
+    for part in [title, description, body] {
         hasher.update(part.replace("\r\n", "\n").trim().as_bytes());
         hasher.update([0]);
     }

@@ -28,6 +28,10 @@ pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Pages per language code (fallback pages included).
     pub pages: BTreeMap<String, usize>,
+    /// The source file of each content page's output file (`es/guia/x/index.html` ->
+    /// `content/guide/x.es.md`; a fallback page names its default-language file), so that
+    /// `senda check` can say where a problem found in the HTML comes from.
+    pub sources: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// Where rendered files go: memory (`serve`, `check`, tests) or a staging folder (`build`,
@@ -58,6 +62,15 @@ impl Sink for Memory {
             .insert(path, bytes);
         Ok(())
     }
+}
+
+/// What a render produced, besides the files.
+#[derive(Debug, Default)]
+pub struct Rendering {
+    /// Pages per language code (fallback pages included).
+    pub pages: BTreeMap<String, usize>,
+    /// The source file of each content page's output file.
+    pub sources: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// What changes between a build and `serve`.
@@ -110,8 +123,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) glossary_entries: BTreeMap<String, Vec<EntryCtx>>,
 }
 
-/// Renders every page and file of the site into `sink`. Returns the number of pages per
-/// language (fallback pages included).
+/// Renders every page and file of the site into `sink`.
 pub fn render(
     config: &Config,
     content: &Content,
@@ -121,7 +133,7 @@ pub fn render(
     options: &RenderOptions,
     report: &Report,
     sink: &dyn Sink,
-) -> Result<BTreeMap<String, usize>> {
+) -> Result<Rendering> {
     let templates = Templates::load(theme, strings, config, report)?;
     report.check()?;
     let mut formats = BTreeMap::new();
@@ -219,8 +231,10 @@ pub fn render(
     pages?;
     generated?;
     let mut counts = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     for entry in &ctx.entries {
         *counts.entry(entry.lang.code.clone()).or_default() += 1;
+        sources.insert(format!("{}index.html", entry.url), entry.page.file.clone());
     }
     check_fragments(&ctx, &rendered);
     warn_unused_terms(&ctx, &rendered);
@@ -229,7 +243,10 @@ pub fn render(
     for (source, rel) in &content.assets {
         sink.put(rel.clone(), crate::fsx::read(source)?)?;
     }
-    Ok(counts)
+    Ok(Rendering {
+        pages: counts,
+        sources,
+    })
 }
 
 /// Every (page, language) to produce, with its URL; two pages at one URL are an error.
