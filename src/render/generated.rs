@@ -81,6 +81,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, rendered: &[Rendered], site: &mut Site) {
         )
         .into_bytes(),
     );
+    super::hosts::files(ctx, site);
 }
 
 /// The switcher and hreflang links of a page that exists in every language.

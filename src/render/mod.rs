@@ -3,6 +3,7 @@
 
 mod context;
 mod generated;
+mod hosts;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
