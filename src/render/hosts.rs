@@ -166,7 +166,7 @@ mod tests {
         let text = format!(
             "title = \"t\"\nbase_url = \"{base_url}\"\ndefault_language = \"en\"\nlanguages_in_subdirs = {subdirs}\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n[languages.ht]\nname = \"Kreyòl\"\n"
         );
-        Config::parse(std::path::Path::new("."), &text).unwrap()
+        Config::parse(std::path::Path::new("."), &text).expect("a valid site.toml")
     }
 
     #[test]
