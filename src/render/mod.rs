@@ -3,6 +3,7 @@
 
 mod context;
 mod generated;
+mod hosts;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -61,6 +62,22 @@ impl Sink for Memory {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(path, bytes);
         Ok(())
+    }
+}
+
+/// Passes files on to another sink and remembers their paths (the host files list them).
+struct Recorder<'a> {
+    inner: &'a dyn Sink,
+    paths: std::sync::Mutex<BTreeSet<String>>,
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path.clone());
+        self.inner.put(path, bytes)
     }
 }
 
@@ -134,6 +151,11 @@ pub fn render(
     report: &Report,
     sink: &dyn Sink,
 ) -> Result<Rendering> {
+    let recorder = Recorder {
+        inner: sink,
+        paths: Default::default(),
+    };
+    let sink: &dyn Sink = &recorder;
     let templates = Templates::load(theme, strings, config, report)?;
     report.check()?;
     let mut formats = BTreeMap::new();
@@ -242,6 +264,14 @@ pub fn render(
     report.check()?;
     for (source, rel) in &content.assets {
         sink.put(rel.clone(), crate::fsx::read(source)?)?;
+    }
+    let written = recorder
+        .paths
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    for (path, bytes) in hosts::files(&ctx, &written) {
+        sink.put(path, bytes)?;
     }
     Ok(Rendering {
         pages: counts,
