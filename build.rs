@@ -1,35 +1,34 @@
 //! Embeds the default theme and the interface strings in the binary, so that `senda build`
 //! works on a folder that has only `site.toml` and `content/`.
 
+use std::error::Error;
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn main() {
+fn main() -> Result<(), Box<dyn Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = String::new();
     for (name, dir) in [("THEME", "themes/default"), ("I18N", "i18n")] {
         println!("cargo:rerun-if-changed={dir}");
-        writeln!(out, "pub(crate) static {name}: &[(&str, &[u8])] = &[").unwrap();
-        let mut files: Vec<_> = walkdir::WalkDir::new(root.join(dir))
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .collect();
-        files.sort_by(|a, b| a.path().cmp(b.path()));
-        for entry in files {
-            let rel = entry.path().strip_prefix(root.join(dir)).unwrap();
+        writeln!(out, "pub(crate) static {name}: &[(&str, &[u8])] = &[")?;
+        let base = root.join(dir);
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&base)?;
             println!("cargo:rerun-if-changed={}", entry.path().display());
             writeln!(
                 out,
                 "    ({:?}, include_bytes!({:?})),",
                 rel.to_string_lossy().replace('\\', "/"),
                 entry.path().display().to_string()
-            )
-            .unwrap();
+            )?;
         }
-        writeln!(out, "];").unwrap();
+        writeln!(out, "];")?;
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
-    std::fs::write(dest, out).unwrap();
+    let dest = Path::new(&std::env::var("OUT_DIR")?).join("embedded.rs");
+    std::fs::write(dest, out)?;
+    Ok(())
 }

@@ -84,16 +84,14 @@ fn build_into(
     let facts = facts::load(&content.fact_files, &languages)?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
-    render::render(
+    let sources = render::Sources {
         config,
-        &content,
-        &facts,
-        &strings,
-        &theme,
-        &options.render,
-        report,
-        sink,
-    )
+        content: &content,
+        facts: &facts,
+        strings: &strings,
+        theme: &theme,
+    };
+    render::render(sources, &options.render, report, sink)
 }
 
 /// The closing line of a build: pages per language, files written, time, warnings.

@@ -284,58 +284,18 @@ fn inherit_slugs(config: &Config, pages: &mut [Page]) {
     let default = &config.default_language().code;
     let mut source_slugs: BTreeMap<String, String> = BTreeMap::new();
     for page in pages.iter() {
-        if &page.lang == default {
-            if let Some(slug) = &page.front.slug {
-                source_slugs.insert(page.key.clone(), slug.clone());
-            }
+        if &page.lang == default
+            && let Some(slug) = &page.front.slug
+        {
+            source_slugs.insert(page.key.clone(), slug.clone());
         }
     }
     for page in pages.iter_mut() {
-        if page.front.slug.is_none() {
-            if let Some(slug) = source_slugs.get(&page.key) {
-                page.slug = slug.clone();
-            }
+        if page.front.slug.is_none()
+            && let Some(slug) = source_slugs.get(&page.key)
+        {
+            page.slug = slug.clone();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config() -> Config {
-        Config::parse(
-            Path::new("/site"),
-            "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn language_suffix_splits_translations() {
-        let c = config();
-        assert_eq!(
-            split_language(&c, "guide/a.es.md").unwrap(),
-            ("guide/a.md".into(), "es".into())
-        );
-        assert_eq!(
-            split_language(&c, "guide/a.md").unwrap(),
-            ("guide/a.md".into(), "en".into())
-        );
-        assert_eq!(
-            split_language(&c, "_index.es.md").unwrap(),
-            ("_index.md".into(), "es".into())
-        );
-        assert_eq!(
-            split_language(&c, "v1.2.md").unwrap(),
-            ("v1.2.md".into(), "en".into())
-        );
-        assert!(
-            split_language(&c, "guide/a.fr.md")
-                .unwrap_err()
-                .contains("`.fr`")
-        );
-        assert!(split_language(&c, "guide/a.en.md").is_err());
     }
 }
 
@@ -377,4 +337,44 @@ fn hash_parts(title: &str, description: &str, body: &str) -> String {
         .take(6)
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("/site"),
+            "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn language_suffix_splits_translations() {
+        let c = config();
+        assert_eq!(
+            split_language(&c, "guide/a.es.md").unwrap(),
+            ("guide/a.md".into(), "es".into())
+        );
+        assert_eq!(
+            split_language(&c, "guide/a.md").unwrap(),
+            ("guide/a.md".into(), "en".into())
+        );
+        assert_eq!(
+            split_language(&c, "_index.es.md").unwrap(),
+            ("_index.md".into(), "es".into())
+        );
+        assert_eq!(
+            split_language(&c, "v1.2.md").unwrap(),
+            ("v1.2.md".into(), "en".into())
+        );
+        assert!(
+            split_language(&c, "guide/a.fr.md")
+                .unwrap_err()
+                .contains("`.fr`")
+        );
+        assert!(split_language(&c, "guide/a.en.md").is_err());
+    }
 }

@@ -3,10 +3,21 @@
 //! [`Matcher::new`] compiles the terms of one language once per build; [`link_terms`] wraps the
 //! Markdown events of one page:
 //!
-//! ```ignore
-//! let mut linker = glossary::link_terms(Parser::new_ext(source, options), &matcher, this_entry);
+//! ```
+//! use senda::markdown::glossary::{Matcher, Term, link_terms};
+//! let matcher = Matcher::new(vec![Term {
+//!     id: "asilo".into(),
+//!     url: "/es/glosario/asilo/".into(),
+//!     title: String::new(),
+//!     phrases: vec!["asilo".into()],
+//! }])
+//! .unwrap();
+//! let events = pulldown_cmark::Parser::new("Pida ASILO. Los asilos no. Asilo otra vez.");
+//! let mut linker = link_terms(events, &matcher, None);
+//! let mut html = String::new();
 //! pulldown_cmark::html::push_html(&mut html, &mut linker); // `&mut`: keep the linker
-//! mentioned.extend(linker.linked());                         // to warn about unused entries
+//! assert_eq!(html, "<p>Pida <a href=\"/es/glosario/asilo/\">ASILO</a>. Los asilos no. Asilo otra vez.</p>\n");
+//! assert!(linker.linked().contains("asilo")); // to warn about unused entries
 //! ```
 //!
 //! Matching rules, in order of precedence:

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::content::Page;
 use crate::diag::Report;
@@ -104,13 +104,7 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     let mut has_raw_html = false;
     let mut in_code_block = false;
     let mut heading_ids: HashMap<String, usize> = HashMap::new();
-    let mut heading: Option<(
-        usize,
-        HeadingLevel,
-        Option<CowStr<'_>>,
-        Vec<CowStr<'_>>,
-        Vec<(CowStr<'_>, Option<CowStr<'_>>)>,
-    )> = None;
+    let mut heading: Option<OpenHeading<'_>> = None;
     let mut pending_text: Option<(String, Range<usize>)> = None;
 
     let parser = Parser::new_ext(text, options()).into_offset_iter();
@@ -212,7 +206,7 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
             Event::Text(t) => push_text(&mut events, &mut heading, t),
             Event::Code(ref t) => {
                 if let Some(h) = &mut heading {
-                    h.3.push(t.clone());
+                    h.texts.push(t.clone());
                 }
                 events.push(event);
             }
@@ -222,7 +216,12 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 classes,
                 attrs,
             }) => {
-                heading = Some((events.len(), level, id, Vec::new(), attrs));
+                heading = Some(OpenHeading {
+                    start: events.len(),
+                    id,
+                    texts: Vec::new(),
+                    attrs,
+                });
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
@@ -231,7 +230,13 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, _, id, texts, attrs)) = heading.take() {
+                if let Some(OpenHeading {
+                    start,
+                    id,
+                    texts,
+                    attrs,
+                }) = heading.take()
+                {
                     let title: String = texts.concat();
                     let id = match id {
                         Some(id) => id.to_string(),
@@ -312,20 +317,26 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     out
 }
 
+/// A heading whose events are being collected: its id comes from its whole text.
+struct OpenHeading<'a> {
+    /// Index of its start event.
+    start: usize,
+    /// Id written in the Markdown (`## Title {#id}`).
+    id: Option<CowStr<'a>>,
+    /// Its text so far.
+    texts: Vec<CowStr<'a>>,
+    /// Other attributes written in the Markdown.
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+}
+
 /// Text inside a heading is also collected for the heading's id.
 fn push_text<'a>(
     events: &mut Vec<Event<'a>>,
-    heading: &mut Option<(
-        usize,
-        HeadingLevel,
-        Option<CowStr<'a>>,
-        Vec<CowStr<'a>>,
-        Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
-    )>,
+    heading: &mut Option<OpenHeading<'a>>,
     text: CowStr<'a>,
 ) {
     if let Some(h) = heading {
-        h.3.push(text.clone());
+        h.texts.push(text.clone());
     }
     events.push(Event::Text(text));
 }

@@ -140,17 +140,35 @@ pub(crate) struct Ctx<'a> {
     pub(crate) glossary_entries: BTreeMap<String, Vec<EntryCtx>>,
 }
 
+/// What the earlier stages of the pipeline produced: the renderer's input.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// The resolved `site.toml`.
+    pub config: &'a Config,
+    /// Pages and translations.
+    pub content: &'a Content,
+    /// Facts and tables.
+    pub facts: &'a Facts,
+    /// Interface strings.
+    pub strings: &'a std::sync::Arc<Strings>,
+    /// Templates and static files.
+    pub theme: &'a Theme,
+}
+
 /// Renders every page and file of the site into `sink`.
 pub fn render(
-    config: &Config,
-    content: &Content,
-    facts: &Facts,
-    strings: &std::sync::Arc<Strings>,
-    theme: &Theme,
+    sources: Sources<'_>,
     options: &RenderOptions,
     report: &Report,
     sink: &dyn Sink,
 ) -> Result<Rendering> {
+    let Sources {
+        config,
+        content,
+        facts,
+        strings,
+        theme,
+    } = sources;
     let recorder = Recorder {
         inner: sink,
         paths: Default::default(),
@@ -350,11 +368,11 @@ fn url_of(config: &Config, content: &Content, key: &str, lang: &str) -> String {
         url.push_str(slug);
         url.push('/');
     }
-    if !key.ends_with("_index.md") {
-        if let Some(page) = page_in(key) {
-            url.push_str(&page.slug);
-            url.push('/');
-        }
+    if !key.ends_with("_index.md")
+        && let Some(page) = page_in(key)
+    {
+        url.push_str(&page.slug);
+        url.push('/');
     }
     url
 }
@@ -642,10 +660,10 @@ fn find_cycle<'a>(
             let Some(target) = ctx.entry(next, lang) else {
                 continue;
             };
-            if target.page.front.question.is_some() {
-                if let Some(cycle) = find_cycle(ctx, lang, target.key, state, path) {
-                    return Some(cycle);
-                }
+            if target.page.front.question.is_some()
+                && let Some(cycle) = find_cycle(ctx, lang, target.key, state, path)
+            {
+                return Some(cycle);
             }
         }
     }
