@@ -9,7 +9,8 @@ fn main() {
     let mut out = String::new();
     for (name, dir) in [("THEME", "themes/default"), ("I18N", "i18n")] {
         println!("cargo:rerun-if-changed={dir}");
-        writeln!(out, "pub(crate) static {name}: &[(&str, &[u8])] = &[").unwrap();
+        writeln!(out, "pub(crate) static {name}: &[(&str, &[u8])] = &[")
+            .expect("writing to a String");
         let mut files: Vec<_> = walkdir::WalkDir::new(root.join(dir))
             .sort_by_file_name()
             .into_iter()
@@ -18,7 +19,10 @@ fn main() {
             .collect();
         files.sort_by(|a, b| a.path().cmp(b.path()));
         for entry in files {
-            let rel = entry.path().strip_prefix(root.join(dir)).unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(root.join(dir))
+                .expect("walkdir yields paths under its root");
             println!("cargo:rerun-if-changed={}", entry.path().display());
             writeln!(
                 out,
@@ -26,10 +30,11 @@ fn main() {
                 rel.to_string_lossy().replace('\\', "/"),
                 entry.path().display().to_string()
             )
-            .unwrap();
+            .expect("writing to a String");
         }
-        writeln!(out, "];").unwrap();
+        writeln!(out, "];").expect("writing to a String");
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
-    std::fs::write(dest, out).unwrap();
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
+    std::fs::write(dest, out).expect("writing embedded.rs into OUT_DIR");
 }
