@@ -677,7 +677,7 @@ mod tests {
     #[test]
     fn languages_are_checked() {
         let codes = |s: &[&str]| s.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        let langs = resolve_languages(&codes(&["EN", " es", "ar", "xx"])).unwrap();
+        let langs = resolve_languages(&codes(&["EN", " es", "ar", "xx"])).expect("valid codes");
         assert_eq!(langs[0].code, "en");
         assert_eq!(langs[1].name, "Español");
         assert!(langs[2].rtl);
