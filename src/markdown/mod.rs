@@ -430,6 +430,10 @@ fn check_link(
         }
         return dest.to_string();
     }
+    // A same-page anchor inside the one-page guide: the page's headings carry its prefix.
+    if let (Some(fragment), Some(prefix)) = (dest.strip_prefix('#'), env.id_prefix) {
+        return format!("#{prefix}--{fragment}");
+    }
     if let Some(path) = dest.strip_prefix('/') {
         let path_only = path.split(['#', '?']).next().unwrap_or_default();
         if !(env.exists)(path_only) {

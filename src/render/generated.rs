@@ -245,8 +245,14 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
             let id = anchor(key).trim_start_matches('#').to_string();
             let title = entry.page.front.title.clone();
             let body = ctx.markdown(entry, None, Some(&anchors)).html;
+            // An untranslated chapter is in the default language: say so to screen readers.
+            let lang_attr = if entry.fallback {
+                format!(" lang=\"{}\"", ctx.config.default_language().code)
+            } else {
+                String::new()
+            };
             let html = format!(
-                "<section class=\"chapter\" aria-labelledby=\"{id}\"><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
+                "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
                 escape_html(&title)
             );
             let html = if ctx.config.minify {
