@@ -1,0 +1,548 @@
+//! `senda serve` end to end: the binary on a free port against a copy of a small fixture site,
+//! read over plain HTTP (a raw `TcpStream`, so odd request paths reach the server as written).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long anything may take before the test gives up. Not a performance bound: a shared,
+/// busy machine can be slow; the tests poll and go on as soon as the condition holds.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A copy of the fixture site and `senda serve` running on it; killed when dropped.
+struct Serve {
+    child: Child,
+    dir: tempfile::TempDir,
+    addr: String,
+    stderr: Arc<Mutex<String>>,
+    stdout: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    fn start() -> Serve {
+        Serve::start_with(|_| {})
+    }
+
+    /// Starts on a copy of the fixture that `prepare` may change first.
+    fn start_with(prepare: impl FnOnce(&Path)) -> Serve {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve/site"),
+            &dir.path().join("site"),
+        );
+        prepare(&dir.path().join("site"));
+        std::fs::write(dir.path().join("secret.txt"), "TOP-SECRET outside the site")
+            .expect("write secret");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_senda"))
+            .arg("-C")
+            .arg(dir.path().join("site"))
+            .args(["serve", "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start senda serve");
+        let stderr = drain(child.stderr.take().expect("stderr"), None);
+        let (tx, rx) = mpsc::channel();
+        let stdout = drain(child.stdout.take().expect("stdout"), Some(tx));
+        let mut serve = Serve {
+            child,
+            dir,
+            addr: String::new(),
+            stderr,
+            stdout,
+        };
+        let deadline = Instant::now() + PATIENCE;
+        while serve.addr.is_empty() {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("senda serve printed no URL");
+            if let Some(rest) = line.strip_prefix("Serving http://") {
+                serve.addr = rest.split('/').next().unwrap_or_default().to_string();
+            }
+        }
+        serve
+    }
+
+    fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        get(&self.addr, path)
+    }
+
+    fn events(&self) -> Events {
+        Events::open(&self.addr)
+    }
+
+    /// Polls `path` until `check` holds for its reply, which it returns.
+    fn wait_for(&self, path: &str, what: &str, check: impl Fn(&Reply) -> bool) -> Reply {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let reply = self.get(path);
+            if check(&reply) {
+                return reply;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path}: never {what}; last reply: {} {}",
+                reply.status,
+                reply.body
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!(
+                "--- senda serve stdout:\n{}\n--- stderr:\n{}",
+                self.stdout.lock().map(|s| s.clone()).unwrap_or_default(),
+                self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Reads `from` line by line in a thread into a buffer (and to `tx` if given).
+fn drain(from: impl Read + Send + 'static, tx: Option<mpsc::Sender<String>>) -> Arc<Mutex<String>> {
+    let buffer = Arc::new(Mutex::new(String::new()));
+    let shared = Arc::clone(&buffer);
+    std::thread::spawn(move || {
+        for line in BufReader::new(from).lines() {
+            let Ok(line) = line else { return };
+            if let Ok(mut b) = shared.lock() {
+                b.push_str(&line);
+                b.push('\n');
+            }
+            if let Some(tx) = &tx {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    buffer
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// `GET path` with the path sent exactly as given.
+fn get(addr: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("read timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let bytes = raw[split + 4..].to_vec();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+    }
+}
+
+/// A reader of the live-reload event stream.
+struct Events {
+    names: Receiver<String>,
+}
+
+impl Events {
+    fn open(addr: &str) -> Events {
+        let mut stream = TcpStream::connect(addr).expect("connect events");
+        write!(
+            stream,
+            "GET /__senda/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("send events request");
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).expect("events status");
+        assert!(status.contains(" 200 "), "events: {status}");
+        let (tx, names) = mpsc::channel();
+        let (ready_tx, ready) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut content_type = String::new();
+            for line in reader.lines() {
+                let Ok(line) = line else { return };
+                if let Some(v) = line.strip_prefix("Content-Type:") {
+                    content_type = v.trim().to_string();
+                }
+                // The stream's opening comment: from here on, every rebuild is seen.
+                if line.starts_with(": senda") {
+                    let _ = ready_tx.send(content_type.clone());
+                }
+                if let Some(name) = line.strip_prefix("event:")
+                    && tx.send(name.trim().to_string()).is_err()
+                {
+                    return;
+                }
+            }
+        });
+        let content_type = ready.recv_timeout(PATIENCE).expect("event stream opened");
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "{content_type}"
+        );
+        Events { names }
+    }
+
+    fn wait_reload(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.names.recv_timeout(left) {
+                Ok(name) if name == "reload" => return,
+                Ok(_) => {}
+                Err(e) => panic!("no reload event: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_the_site_from_memory_with_the_reload_script() {
+    let serve = Serve::start();
+    let home = serve.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(home.header("Cache-Control"), Some("no-store"));
+    assert!(home.body.contains("/__senda/events"), "{}", home.body);
+
+    let page = serve.get("/en/guide/steps/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("original text of the steps"));
+    let address = serve.addr.clone();
+    assert!(
+        page.body.contains(&format!("http://{address}/")),
+        "links point at the preview"
+    );
+    let spanish = serve.get("/es/guia/pasos/index.html");
+    assert!(spanish.body.contains("texto original de los pasos"));
+    let draft = serve.get("/en/guide/draft/");
+    assert_eq!(draft.status, 200, "drafts are previewed");
+
+    let folder = serve.get("/es/guia?x=1");
+    assert_eq!(folder.status, 308);
+    assert_eq!(folder.header("Location"), Some("/es/guia/?x=1"));
+
+    assert!(
+        !serve.site().join("public").exists(),
+        "serve writes nothing to disk"
+    );
+}
+
+#[test]
+fn media_types() {
+    let serve = Serve::start();
+    let png = serve.get("/guide/dot.png");
+    assert_eq!(png.status, 200);
+    assert_eq!(png.header("Content-Type"), Some("image/png"));
+    assert!(png.bytes.starts_with(b"\x89PNG"));
+    let sitemap = serve.get("/sitemap.xml");
+    assert_eq!(
+        sitemap.header("Content-Type"),
+        Some("application/xml; charset=utf-8")
+    );
+    let robots = serve.get("/robots.txt");
+    assert_eq!(
+        robots.header("Content-Type"),
+        Some("text/plain; charset=utf-8")
+    );
+    let home = serve.get("/en/").body;
+    let css = home
+        .split(['"', ' ', '>', '='])
+        .find(|s| s.starts_with("/style.") && s.ends_with(".css"))
+        .expect("style sheet link");
+    let sheet = serve.get(css);
+    assert_eq!(sheet.status, 200);
+    assert_eq!(
+        sheet.header("Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
+}
+
+#[test]
+fn an_edit_reloads_the_page_with_the_new_text() {
+    let serve = Serve::start();
+    let events = serve.events();
+    let file = serve.site().join("content/guide/steps.es.md");
+    let text = std::fs::read_to_string(&file).expect("read page");
+    std::fs::write(&file, text.replace("texto original", "texto corregido")).expect("edit");
+    events.wait_reload();
+    serve.wait_for("/es/guia/pasos/", "shows the edit", |r| {
+        r.body.contains("texto corregido")
+    });
+}
+
+#[test]
+fn a_broken_file_shows_the_error_over_the_last_good_site_until_it_is_fixed() {
+    let serve = Serve::start();
+    let events = serve.events();
+    let file = serve.site().join("content/guide/steps.md");
+    let good = std::fs::read_to_string(&file).expect("read page");
+    let broken = good.replace("description = \"What to do first.\"", "weight = \"<ten>\"");
+    assert_ne!(good, broken);
+    std::fs::write(&file, &broken).expect("break");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "shows the error", |r| {
+        r.body.contains("senda-error")
+    });
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("original text of the steps"),
+        "the last good page is still served"
+    );
+    assert!(
+        page.body.contains("content/guide/steps.md:3"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("weight = &quot;&lt;ten&gt;&quot;"),
+        "escaped"
+    );
+    assert!(!page.body.contains("\"<ten>\""), "never raw");
+    assert!(page.body.contains("help:"));
+    // Every HTML page shows it, not only the broken one.
+    assert!(serve.get("/es/").body.contains("senda-error"));
+    assert!(
+        serve
+            .stderr
+            .lock()
+            .map(|s| s.contains("content/guide/steps.md:3"))
+            .unwrap_or(false),
+        "the terminal shows it too"
+    );
+
+    std::fs::write(&file, good.replace("original text", "fixed text")).expect("fix");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "recovers", |r| {
+        r.body.contains("fixed text")
+    });
+    assert!(!page.body.contains("senda-error"));
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_the_error_then_recovers() {
+    let serve = Serve::start_with(|site| {
+        std::fs::write(site.join("content/guide/extra.md"), "+++\ntitle = \n+++\n").expect("break");
+    });
+    let page = serve.get("/en/");
+    assert_eq!(page.status, 500);
+    assert!(
+        page.body.contains("content/guide/extra.md:2"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/__senda/events"), "reloads once fixed");
+    let events = serve.events();
+    std::fs::remove_file(serve.site().join("content/guide/extra.md")).expect("fix");
+    events.wait_reload();
+    serve.wait_for("/en/", "recovers", |r| {
+        r.status == 200 && !r.body.contains("senda-error")
+    });
+}
+
+#[test]
+fn a_deleted_page_is_a_404_with_the_site_404_page() {
+    let serve = Serve::start();
+    assert_eq!(serve.get("/en/guide/extra/").status, 200);
+    let events = serve.events();
+    std::fs::remove_file(serve.site().join("content/guide/extra.md")).expect("delete");
+    events.wait_reload();
+    let gone = serve.wait_for("/en/guide/extra/", "disappears", |r| r.status == 404);
+    assert_eq!(gone.body, serve.get("/en/404.html").body);
+    let gone_es = serve.get("/es/guia/extra/");
+    assert_eq!(gone_es.status, 404);
+    assert_eq!(gone_es.body, serve.get("/es/404.html").body, "Spanish 404");
+    let elsewhere = serve.get("/no/such/page");
+    assert_eq!(elsewhere.status, 404);
+    assert_eq!(
+        elsewhere.body,
+        serve.get("/404.html").body,
+        "the site's 404"
+    );
+}
+
+#[test]
+fn a_renamed_page_moves() {
+    let serve = Serve::start();
+    let events = serve.events();
+    let guide = serve.site().join("content/guide");
+    // Nothing links to extra.md (a link to a renamed page is, rightly, a build error).
+    std::fs::rename(guide.join("extra.md"), guide.join("moved.md")).expect("rename");
+    events.wait_reload();
+    let moved = serve.wait_for("/en/guide/moved/", "appears", |r| r.status == 200);
+    assert!(moved.body.contains("about to disappear"));
+    assert!(!moved.body.contains("senda-error"));
+    assert_eq!(serve.get("/en/guide/extra/").status, 404);
+}
+
+#[test]
+fn editor_temp_files_do_not_rebuild() {
+    let serve = Serve::start();
+    let events = serve.events();
+    let guide = serve.site().join("content/guide");
+    for name in [".steps.md.swp", "steps.md~", ".#steps.md", "4913"] {
+        std::fs::write(guide.join(name), "+++ not a page").expect("temp file");
+    }
+    // A real edit afterwards: its reload must be the first one, and the site still builds.
+    let file = guide.join("steps.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("original", "saved")).expect("edit");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "shows the edit", |r| {
+        r.body.contains("saved text")
+    });
+    assert!(!page.body.contains("senda-error"), "{}", page.body);
+    // Events arrive in order: a rebuild for a temporary file would have been announced first.
+    let stdout = serve.stdout.lock().map(|s| s.clone()).unwrap_or_default();
+    let changes: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("Changed:"))
+        .collect();
+    assert!(!changes.is_empty(), "{stdout}");
+    for line in changes {
+        assert!(
+            !(line.contains(".swp")
+                || line.contains('~')
+                || line.contains(".#")
+                || line.contains("4913")),
+            "rebuilt for an editor file: {line}"
+        );
+    }
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let serve = Serve::start();
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%2F..%2Fsecret.txt",
+        "/guide/..%5c..%5csecret.txt",
+        "/..\\secret.txt",
+        "/secret.txt%00.html",
+        "/%00",
+        "//secret.txt",
+        "/./site.toml",
+        "/site.toml",
+        "/content/guide/steps.md",
+        "/%2fetc%2fpasswd",
+        "/en/../../secret.txt",
+    ] {
+        let reply = serve.get(path);
+        assert!(
+            reply.status == 400 || reply.status == 404,
+            "{path}: {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("TOP-SECRET"), "{path}");
+        assert!(!reply.body.contains("base_url"), "{path}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let output = Command::new(env!("CARGO_BIN_EXE_senda"))
+        .arg("-C")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve/site"))
+        .args(["serve", "--port", &port.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run senda serve");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("port {port} is in use: try --port {}", port + 1)),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let mut serve = Serve::start();
+    assert_eq!(serve.get("/").status, 200);
+    let status = Command::new("kill")
+        .args(["-INT", &serve.child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let deadline = Instant::now() + PATIENCE;
+    let exit = loop {
+        if let Some(exit) = serve.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit}");
+}
