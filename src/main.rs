@@ -8,6 +8,11 @@ use senda::cli::{Cli, Command};
 use senda::config::Config;
 use senda::diag::Report;
 
+// Rendering allocates many short-lived strings on every thread; mimalloc's per-thread heaps
+// made a full build of the benchmark corpus markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

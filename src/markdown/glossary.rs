@@ -114,6 +114,9 @@ impl Matcher {
             .ascii_case_insensitive(true)
             // Anchored searches find a shorter phrase when the longest one is not a whole word.
             .start_kind(StartKind::Both)
+            // A glossary has tens of terms: a DFA is small and searches fastest, and every
+            // text of every page is searched with it.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|error| format!("cannot compile the glossary terms: {error}"))?;
         Ok(Matcher {

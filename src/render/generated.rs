@@ -9,15 +9,11 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
-use super::templates::{base_context, minify, render_to_file, source_ctx};
+use super::templates::{BODY_MARKER, base_context, render_to_file, render_with_body, source_ctx};
 use super::{Ctx, Sink};
 use crate::config::Config;
 use crate::content::Kind;
 use crate::theme::Theme;
-
-/// Stands for the chapters in the rendered one-page guide template (see [`guide_page`]).
-// Plain text, so that the minifier (which drops comments) leaves it in place.
-const CHAPTERS_MARKER: &str = "senda-chapters-8c1f0e";
 
 /// Ids every page's template emits, so `@/page.md#main` is a valid link.
 pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
@@ -66,26 +62,26 @@ fn minify_css(css: &str) -> String {
 }
 
 /// Every generated page and site file.
-pub(crate) fn pages(ctx: &Ctx<'_>) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = ctx
-        .config
-        .languages
-        .par_iter()
-        .flat_map_iter(|language| {
-            let lang = language.code.as_str();
-            let mut out = Vec::new();
-            sources_page(ctx, lang, &mut out);
-            guide_page(ctx, lang, &mut out);
-            not_found_page(
-                ctx,
-                lang,
-                &format!("{}404.html", ctx.config.lang_prefix(lang)),
-                &mut out,
-            );
-            out
-        })
-        .collect();
+pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
+    // One language at a time: each one-page guide is large, and its chapters already render
+    // in parallel.
+    for language in &ctx.config.languages {
+        let lang = language.code.as_str();
+        let mut out = Vec::new();
+        sources_page(ctx, lang, &mut out);
+        guide_page(ctx, lang, &mut out);
+        not_found_page(
+            ctx,
+            lang,
+            &format!("{}404.html", ctx.config.lang_prefix(lang)),
+            &mut out,
+        );
+        for (path, bytes) in out {
+            sink.put(path, bytes)?;
+        }
+    }
     if ctx.config.languages_in_subdirs {
+        let mut out = Vec::new();
         chooser(ctx, &mut out);
         not_found_page(
             ctx,
@@ -93,17 +89,19 @@ pub(crate) fn pages(ctx: &Ctx<'_>) -> Vec<(String, Vec<u8>)> {
             "404.html",
             &mut out,
         );
+        for (path, bytes) in out {
+            sink.put(path, bytes)?;
+        }
     }
-    out.push(("sitemap.xml".into(), sitemap(ctx).into_bytes()));
-    out.push((
+    sink.put("sitemap.xml".into(), sitemap(ctx).into_bytes())?;
+    sink.put(
         "robots.txt".into(),
         format!(
             "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
             ctx.config.base_url
         )
         .into_bytes(),
-    ));
-    out
+    )
 }
 
 /// The switcher and hreflang links of a page that exists in every language.
@@ -235,9 +233,9 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
             ),
         );
     }
-    // Chapters are rendered and minified in parallel, then spliced into the rendered template
-    // where it prints `page.content`: a guide of thousands of pages never goes through Tera or
-    // a single-threaded minifier as one string.
+    // Chapters are rendered in parallel, then spliced into the rendered template where it
+    // prints `page.content`: a guide of thousands of pages never goes through Tera or the
+    // minifier as one string.
     let bodies: Vec<(ChapterCtx, String)> = order
         .par_iter()
         .filter_map(|(key, level)| {
@@ -255,11 +253,9 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
                 "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
                 escape_html(&title)
             );
-            let html = if ctx.config.minify {
-                String::from_utf8_lossy(&minify(ctx.config, html)).into_owned()
-            } else {
-                html
-            };
+            // Chapters are not minified: the guide is the page for saving and printing (it has
+            // no weight budget), pulldown-cmark writes no redundant whitespace, and minifying
+            // every article a second time cost a quarter of a large build.
             Some((ChapterCtx { id, title, level: *level }, html))
         })
         .collect();
@@ -275,7 +271,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
         url: ctx.path(&url),
         permalink: ctx.permalink(&url),
         content_lang: lang.into(),
-        content: CHAPTERS_MARKER.into(),
+        content: BODY_MARKER.into(),
         chapters,
         entries,
         ..PageCtx::default()
@@ -284,33 +280,16 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     everywhere(ctx, &mut context, lang, |l| {
         ctx.generated_url(l, "slug-guide")
     });
-    if let Some((path, bytes)) = render_to_file(
+    if let Some(file) = render_with_body(
         ctx,
         lang,
         "guide.html",
         &context,
         &url,
         std::path::Path::new("(one-page guide)"),
+        bodies,
     ) {
-        let Some(at) = bytes
-            .windows(CHAPTERS_MARKER.len())
-            .position(|w| w == CHAPTERS_MARKER.as_bytes())
-        else {
-            ctx.report.error(crate::diag::Diagnostic::new(
-                std::path::Path::new("templates/guide.html"),
-                0,
-                "the one-page guide template does not print {{ page.content | safe }}, where the chapters go",
-            ));
-            return;
-        };
-        let mut html =
-            Vec::with_capacity(bytes.len() + bodies.iter().map(String::len).sum::<usize>());
-        html.extend_from_slice(&bytes[..at]);
-        for body in &bodies {
-            html.extend_from_slice(body.as_bytes());
-        }
-        html.extend_from_slice(&bytes[at + CHAPTERS_MARKER.len()..]);
-        out.push((path, html));
+        out.push(file);
     }
 }
 

@@ -232,43 +232,33 @@ pub fn render(
     ctx.guide_glossaries = glossaries(&ctx, true);
     ctx.paths = output_paths(&ctx, content, &static_paths);
 
-    let mut rendered: Vec<Rendered> = ctx
-        .entries
-        .par_iter()
-        .map(|e| render_markdown(&ctx, e))
-        .collect();
     check_questions(&ctx);
     report.check()?;
     ctx.glossary_entries = config
         .languages
         .iter()
-        .map(|l| {
-            (
-                l.code.clone(),
-                templates::glossary_entries(&ctx, &l.code, &rendered),
-            )
-        })
+        .map(|l| (l.code.clone(), templates::glossary_entries(&ctx, &l.code)))
         .collect();
 
-    // The generated pages (the one-page guides above all) render beside the content pages.
-    // Each page's HTML is moved into its template and written out, so it is not kept.
-    let (pages, generated) = rayon::join(
+    // Each page goes from Markdown through its template into the sink in one step, so only
+    // the pages in flight are in memory. The generated pages (the one-page guides above all)
+    // render beside them. What is kept of each page is what the link checks need.
+    let (rendered, generated) = rayon::join(
         || {
             ctx.entries
                 .par_iter()
-                .zip(rendered.par_iter_mut())
-                .try_for_each(|(entry, body)| match templates::page(&ctx, entry, body) {
-                    Some((path, bytes)) => sink.put(path, bytes),
-                    None => Ok(()),
+                .map(|entry| {
+                    let mut body = render_markdown(&ctx, entry);
+                    if let Some((path, bytes)) = templates::page(&ctx, entry, &mut body) {
+                        sink.put(path, bytes)?;
+                    }
+                    Ok(body)
                 })
+                .collect::<Result<Vec<Rendered>>>()
         },
-        || {
-            generated::pages(&ctx)
-                .into_iter()
-                .try_for_each(|(path, bytes)| sink.put(path, bytes))
-        },
+        || generated::pages(&ctx, sink),
     );
-    pages?;
+    let rendered = rendered?;
     generated?;
     let mut counts = BTreeMap::new();
     let mut sources = BTreeMap::new();

@@ -188,13 +188,21 @@ pub(crate) fn page(
         return None;
     }
     let context = page_context(ctx, entry, body);
-    render_to_file(
+    // The page's HTML is spliced into the page and dropped: nothing else needs it afterwards.
+    let html = std::mem::take(&mut body.html);
+    let html = if ctx.config.minify {
+        String::from_utf8_lossy(&minify(ctx.config, html)).into_owned()
+    } else {
+        html
+    };
+    render_with_body(
         ctx,
         &entry.lang.code,
         name,
         &context,
         &entry.url,
         &entry.page.file,
+        vec![html],
     )
 }
 
@@ -207,22 +215,66 @@ pub(crate) fn render_to_file(
     url: &str,
     file: &std::path::Path,
 ) -> Option<(String, Vec<u8>)> {
-    match ctx.templates.render(lang, name, context) {
-        Ok(html) => {
-            let path = if url.is_empty() || url.ends_with('/') {
-                format!("{url}index.html")
-            } else {
-                url.to_string()
-            };
-            Some((path, minify(ctx.config, html)))
-        }
+    render_with_body(ctx, lang, name, context, url, file, Vec::new())
+}
+
+/// Stands for the page's body in its context while the template is rendered and minified.
+/// Plain text, so that the minifier (which drops comments) leaves it in place.
+pub(crate) const BODY_MARKER: &str = "senda-body-8c1f0e";
+
+/// Renders `context` with template `name` into `<url>index.html`. The template's output is
+/// minified with [`BODY_MARKER`] standing where it prints `page.content`; `body` (HTML parts,
+/// already minified) is spliced in afterwards, so that a one-page guide of thousands of pages
+/// never goes through Tera's context or one minifier call as a single string.
+pub(crate) fn render_with_body(
+    ctx: &Ctx<'_>,
+    lang: &str,
+    name: &str,
+    context: &PageContext,
+    url: &str,
+    file: &std::path::Path,
+    body: Vec<String>,
+) -> Option<(String, Vec<u8>)> {
+    let html = match ctx.templates.render(lang, name, context) {
+        Ok(html) => html,
         Err(message) => {
             ctx.report.error(Diagnostic::new(file, 0, message).help(
                 "the template failed on this page; fix the template or the page data it names",
             ));
-            None
+            return None;
         }
+    };
+    let path = if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    };
+    let skeleton = minify(ctx.config, html);
+    if context.page.content != BODY_MARKER {
+        return Some((path, skeleton));
     }
+    let marker = BODY_MARKER.as_bytes();
+    let Some(at) = skeleton.windows(marker.len()).position(|w| w == marker) else {
+        ctx.report.error(
+            Diagnostic::new(
+                file,
+                0,
+                format!("the template `{name}` does not print the page's text"),
+            )
+            .help("add {{ page.content | safe }} where the text goes"),
+        );
+        return None;
+    };
+    let body_len: usize = body.iter().map(String::len).sum();
+    let mut out = Vec::with_capacity(skeleton.len() + body_len);
+    out.extend_from_slice(&skeleton[..at]);
+    // Each part is freed once copied: a one-page guide of thousands of pages is held once.
+    for part in body {
+        out.extend_from_slice(part.as_bytes());
+    }
+    // (Parts are minified by the caller: a page's body here, the guide's chapters in parallel.)
+    out.extend_from_slice(&skeleton[at + marker.len()..]);
+    Some((path, out))
 }
 
 /// Minifies a page (and its inline CSS) when the site asks for it.
@@ -411,8 +463,8 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         kind: kind.into(),
         title: front.title.clone(),
         description: front.description.clone(),
-        // The page's HTML moves into its context: nothing else needs it afterwards.
-        content: std::mem::take(&mut body.html),
+        // The body is spliced in after the template is minified (see `render_with_body`).
+        content: BODY_MARKER.to_string(),
         url: ctx.path(&entry.url),
         permalink: ctx.permalink(&entry.url),
         reviewed: reviewed.map(|d| ctx.format(lang).date(d)),
@@ -532,15 +584,14 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
 }
 
 /// Glossary entries of `lang`, in title order, with their rendered text.
-pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str, all: &[Rendered]) -> Vec<EntryCtx> {
+pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str) -> Vec<EntryCtx> {
     let mut entries: Vec<EntryCtx> = ctx
         .entries
         .iter()
-        .zip(all)
-        .filter(|(e, _)| {
+        .filter(|e| {
             e.lang.code == lang && e.page.kind == Kind::Page && e.key.starts_with("glossary/")
         })
-        .map(|(e, r)| EntryCtx {
+        .map(|e| EntryCtx {
             id: e
                 .key
                 .trim_start_matches("glossary/")
@@ -549,7 +600,7 @@ pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str, all: &[Rendered]) -> V
             title: e.page.front.title.clone(),
             description: e.page.front.description.clone(),
             aliases: e.page.front.aliases.clone(),
-            content: r.html.clone(),
+            content: ctx.markdown(e, None, None).html,
             url: ctx.path(&e.url),
         })
         .collect();
