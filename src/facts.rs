@@ -666,7 +666,8 @@ impl Facts {
         self.tables.get(name)
     }
 
-    /// "unknown fact `x`", with the closest known name (facts and tables) when one is close.
+    /// What to do about an unknown fact name: the closest known name (facts and tables) when
+    /// one is close, else how fact names are made. Used as the help line under the error.
     pub fn unknown_fact_message(&self, name: &str) -> String {
         let closest = self
             .facts
@@ -676,12 +677,11 @@ impl Facts {
             .min();
         match closest {
             Some((distance, known)) if distance <= (name.chars().count() / 3).max(2) => {
-                format!("unknown fact `{name}`; did you mean `{known}`?")
+                format!("did you mean `{known}`?")
             }
-            _ => format!(
-                "unknown fact `{name}`: facts are written `file.key`, where `file` is the name \
-                 of a fact file under `content/` and `key` one of its `[key]` tables"
-            ),
+            _ => "facts are written `file.key`: `file` is the name of a fact file under \
+                  `content/` (without .toml) and `key` one of its `[key]` tables"
+                .to_string(),
         }
     }
 }
@@ -1267,7 +1267,7 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
         let facts = load_one(GOOD).unwrap();
         assert_eq!(
             facts.unknown_fact_message("mexico.claim_2023"),
-            "unknown fact `mexico.claim_2023`; did you mean `mexico.claims_2023`?"
+            "did you mean `mexico.claims_2023`?"
         );
         assert!(!facts.unknown_fact_message("zzz").contains("did you mean"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Build, attr_values, copy_fixture, count, snapshot, write};
+use common::{Build, attr_values, copy_fixture, count, snapshot, write, write_site};
 
 const BASE: &str = "https://guide.example/";
 
@@ -496,4 +496,43 @@ fn minified_output_is_small_and_keeps_the_content() {
         css.len() < plain_css.len(),
         "the style sheet is not minified"
     );
+}
+
+#[test]
+fn the_menu_shows_at_most_seven_sections_and_the_home_page_lists_them_all() {
+    let mut files = vec![(
+        "site.toml".to_string(),
+        "title = \"T\"\nbase_url = \"https://e.example/\"\ndefault_language = \"en\"\nminify = false\n[languages.en]\nname = \"English\"\n".to_string(),
+    )];
+    files.push((
+        "content/_index.md".into(),
+        "+++\ntitle = \"Home\"\n+++\nHello.\n".into(),
+    ));
+    for i in 1..=9 {
+        files.push((
+            format!("content/s{i}/_index.md"),
+            format!("+++\ntitle = \"Section {i}\"\nweight = {i}\n+++\n"),
+        ));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let b = Build::run(write_site(&borrowed), &[]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    let page = b.page("s1/index.html");
+    let menu = &page[page.find("class=\"menu\"").expect("a menu")..];
+    let menu = &menu[..menu.find("</nav>").expect("menu end")];
+    assert_eq!(count(menu, "<li>"), 7, "{menu}");
+    assert!(
+        menu.contains("Section 7") && !menu.contains("Section 8"),
+        "{menu}"
+    );
+    let home = b.page("index.html");
+    for i in 1..=9 {
+        assert!(
+            home.contains(&format!("<a href=\"/s{i}/\">Section {i}</a>")),
+            "{home}"
+        );
+    }
 }

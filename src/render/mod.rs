@@ -99,6 +99,11 @@ pub struct RenderOptions {
     pub today: Option<jiff::civil::Date>,
 }
 
+/// Sections in the menu of every page, at most. The menu is sent with every page over
+/// prepaid data, and a long one is hard to use on a phone; when a site has more top-level
+/// sections, the home page lists them all.
+pub const MENU_MAX: usize = 7;
+
 /// One page to produce: a file in one language, or its fallback.
 #[derive(Debug)]
 pub(crate) struct Entry<'a> {
@@ -220,6 +225,7 @@ pub fn render(
         .map(|l| {
             let nav = templates::children(&ctx, "_index.md", &l.code, Kind::Section)
                 .into_iter()
+                .take(MENU_MAX)
                 .map(|i| Link {
                     title: i.title,
                     url: i.url,
