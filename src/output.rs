@@ -71,24 +71,44 @@ impl Staging {
     }
 }
 
-impl Sink for Staging {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
-        let file = self.fresh.join(&path);
+impl Staging {
+    /// The path of `path` in the fresh folder, its folder created (once).
+    fn prepare(&self, path: &str) -> Result<PathBuf> {
+        let file = self.fresh.join(path);
         if let Some(folder) = file.parent() {
-            let known = self
+            let mut folders = self
                 .folders
                 .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .contains(folder);
-            if !known {
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if !folders.contains(folder) {
                 crate::fsx::create_dir_all(folder)?;
-                self.folders
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .insert(folder.to_path_buf());
+                folders.insert(folder.to_path_buf());
             }
         }
+        Ok(file)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        let file = self.prepare(&path)?;
         crate::fsx::write(&file, &bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn put_with(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        let file = self.prepare(&path)?;
+        let handle = std::fs::File::create(&file)
+            .with_context(|| format!("cannot write `{}`", file.display()))?;
+        let mut out = std::io::BufWriter::new(handle);
+        write(&mut out)?;
+        std::io::Write::flush(&mut out)
+            .with_context(|| format!("cannot write `{}`", file.display()))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

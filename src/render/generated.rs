@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
-use super::templates::{BODY_MARKER, base_context, render_to_file, render_with_body, source_ctx};
+use super::templates::{BODY_MARKER, base_context, render_skeleton, render_to_file, source_ctx};
 use super::{Ctx, Sink};
 use crate::config::Config;
 use crate::content::Kind;
@@ -69,7 +69,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
         let lang = language.code.as_str();
         let mut out = Vec::new();
         sources_page(ctx, lang, &mut out);
-        guide_page(ctx, lang, &mut out);
+        guide_page(ctx, lang, sink)?;
         not_found_page(
             ctx,
             lang,
@@ -173,7 +173,7 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
 }
 
 /// Every article in order, the glossary at the end; links between them point inside the page.
-fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
+fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
     let url = ctx.generated_url(lang, "slug-guide");
     // Chapters: the home page, then each top section with its pages, depth first.
     let mut order: Vec<(&str, u8)> = vec![("_index.md", 2)];
@@ -233,33 +233,25 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
             ),
         );
     }
-    // Chapters are rendered in parallel, then spliced into the rendered template where it
-    // prints `page.content`: a guide of thousands of pages never goes through Tera or the
-    // minifier as one string.
-    let bodies: Vec<(ChapterCtx, String)> = order
-        .par_iter()
+    let order: Vec<(&super::Entry<'_>, String, u8)> = order
+        .iter()
         .filter_map(|(key, level)| {
             let entry = ctx.entry(key, lang)?;
-            let id = anchor(key).trim_start_matches('#').to_string();
-            let title = entry.page.front.title.clone();
-            let body = ctx.markdown(entry, None, Some(&anchors)).html;
-            // An untranslated chapter is in the default language: say so to screen readers.
-            let lang_attr = if entry.fallback {
-                format!(" lang=\"{}\"", ctx.config.default_language().code)
-            } else {
-                String::new()
-            };
-            let html = format!(
-                "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
-                escape_html(&title)
-            );
-            // Chapters are not minified: the guide is the page for saving and printing (it has
-            // no weight budget), pulldown-cmark writes no redundant whitespace, and minifying
-            // every article a second time cost a quarter of a large build.
-            Some((ChapterCtx { id, title, level: *level }, html))
+            Some((
+                entry,
+                anchor(key).trim_start_matches('#').to_string(),
+                *level,
+            ))
         })
         .collect();
-    let (chapters, bodies): (Vec<ChapterCtx>, Vec<String>) = bodies.into_iter().unzip();
+    let chapters: Vec<ChapterCtx> = order
+        .iter()
+        .map(|(entry, id, level)| ChapterCtx {
+            id: id.clone(),
+            title: entry.page.front.title.clone(),
+            level: *level,
+        })
+        .collect();
     let mut entries = ctx.glossary_entries.get(lang).cloned().unwrap_or_default();
     for e in &mut entries {
         e.url = format!("#{}", e.id);
@@ -280,17 +272,58 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     everywhere(ctx, &mut context, lang, |l| {
         ctx.generated_url(l, "slug-guide")
     });
-    if let Some(file) = render_with_body(
+    let Some((path, skeleton, at)) = render_skeleton(
         ctx,
         lang,
         "guide.html",
         &context,
         &url,
         std::path::Path::new("(one-page guide)"),
-        bodies,
-    ) {
-        out.push(file);
-    }
+    ) else {
+        return Ok(());
+    };
+    // The chapters are rendered in parallel a batch at a time and written in order, straight
+    // into the output: a guide of thousands of pages is never held whole, nor passed through
+    // Tera or the minifier as one string.
+    sink.put_with(path, &mut |w| {
+        w.write_all(&skeleton[..at])?;
+        for batch in order.chunks(GUIDE_BATCH) {
+            let bodies: Vec<String> = batch
+                .par_iter()
+                .map(|(entry, id, _)| chapter(ctx, entry, id, &anchors))
+                .collect();
+            for body in bodies {
+                w.write_all(body.as_bytes())?;
+            }
+        }
+        w.write_all(&skeleton[at + BODY_MARKER.len()..])?;
+        Ok(())
+    })
+}
+
+/// Chapters of the one-page guide rendered together before they are written.
+const GUIDE_BATCH: usize = 256;
+
+/// One chapter of the one-page guide. Not minified: the guide is the page for saving and
+/// printing (it has no weight budget), pulldown-cmark writes no redundant whitespace, and
+/// minifying every article a second time cost a quarter of a large build.
+fn chapter(
+    ctx: &Ctx<'_>,
+    entry: &super::Entry<'_>,
+    id: &str,
+    anchors: &HashMap<&str, String>,
+) -> String {
+    let body = ctx.markdown(entry, None, Some(anchors)).html;
+    // An untranslated chapter is in the default language: say so to screen readers.
+    let lang_attr = if entry.fallback {
+        format!(" lang=\"{}\"", ctx.config.default_language().code)
+    } else {
+        String::new()
+    };
+    format!(
+        "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
+        escape_html(&entry.page.front.title)
+    )
 }
 
 fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, out: &mut Vec<(String, Vec<u8>)>) {

@@ -40,6 +40,18 @@ pub struct Site {
 pub trait Sink: Sync {
     /// Stores one output file; `path` is relative to the output folder.
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+
+    /// Stores a large file piece by piece: `write` writes its bytes in order. By default the
+    /// pieces are gathered and stored with [`Sink::put`].
+    fn put_with(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 /// Keeps every output file in memory.
@@ -78,6 +90,18 @@ impl Sink for Recorder<'_> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(path.clone());
         self.inner.put(path, bytes)
+    }
+
+    fn put_with(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        self.paths
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path.clone());
+        self.inner.put_with(path, write)
     }
 }
 

@@ -235,6 +235,30 @@ pub(crate) fn render_with_body(
     file: &std::path::Path,
     body: Vec<String>,
 ) -> Option<(String, Vec<u8>)> {
+    let (path, skeleton, at) = render_skeleton(ctx, lang, name, context, url, file)?;
+    if at == skeleton.len() {
+        return Some((path, skeleton));
+    }
+    let body_len: usize = body.iter().map(String::len).sum();
+    let mut out = Vec::with_capacity(skeleton.len() + body_len);
+    out.extend_from_slice(&skeleton[..at]);
+    for part in body {
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.extend_from_slice(&skeleton[at + BODY_MARKER.len()..]);
+    Some((path, out))
+}
+
+/// Renders and minifies `context` with template `name`: the output path, the page, and where
+/// [`BODY_MARKER`] stands in it (the page's length when the context has no body to splice).
+pub(crate) fn render_skeleton(
+    ctx: &Ctx<'_>,
+    lang: &str,
+    name: &str,
+    context: &PageContext,
+    url: &str,
+    file: &std::path::Path,
+) -> Option<(String, Vec<u8>, usize)> {
     let html = match ctx.templates.render(lang, name, context) {
         Ok(html) => html,
         Err(message) => {
@@ -251,7 +275,8 @@ pub(crate) fn render_with_body(
     };
     let skeleton = minify(ctx.config, html);
     if context.page.content != BODY_MARKER {
-        return Some((path, skeleton));
+        let end = skeleton.len();
+        return Some((path, skeleton, end));
     }
     let marker = BODY_MARKER.as_bytes();
     let Some(at) = skeleton.windows(marker.len()).position(|w| w == marker) else {
@@ -265,16 +290,7 @@ pub(crate) fn render_with_body(
         );
         return None;
     };
-    let body_len: usize = body.iter().map(String::len).sum();
-    let mut out = Vec::with_capacity(skeleton.len() + body_len);
-    out.extend_from_slice(&skeleton[..at]);
-    // Each part is freed once copied: a one-page guide of thousands of pages is held once.
-    for part in body {
-        out.extend_from_slice(part.as_bytes());
-    }
-    // (Parts are minified by the caller: a page's body here, the guide's chapters in parallel.)
-    out.extend_from_slice(&skeleton[at + marker.len()..]);
-    Some((path, out))
+    Some((path, skeleton, at))
 }
 
 /// Minifies a page (and its inline CSS) when the site asks for it.
