@@ -204,6 +204,15 @@ fn javascript_link() {
 }
 
 #[test]
+fn raw_html_image_from_another_host() {
+    case(
+        "foreign_html_image",
+        "content/page.md:6:",
+        &["loads `https://tracker.example/pixel.gif` from another website"],
+    );
+}
+
+#[test]
 fn image_from_another_host() {
     case(
         "foreign_image",

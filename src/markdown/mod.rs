@@ -290,8 +290,14 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                     id,
                 }));
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 has_raw_html = true;
+                for url in foreign_resources(html) {
+                    env.report.error(
+                        page.diagnostic(line_of(&range), format!("this HTML loads `{url}` from another website"))
+                            .help("readers' phones must not contact other websites: save the file in content/ beside the page and use its name"),
+                    );
+                }
                 events.push(event);
             }
             other => events.push(other),
@@ -448,6 +454,30 @@ fn check_link(
         return format!("{}{path}", env.base_path);
     }
     dest.to_string()
+}
+
+/// URLs on other hosts that raw HTML would load (images, media, frames, styles): the
+/// sanitiser would drop them, but silently, leaving a broken element; better to say so.
+fn foreign_resources(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        let html5gum::Token::StartTag(tag) = token else {
+            continue;
+        };
+        for name in ["src", "srcset", "poster", "data", "background"] {
+            if let Some(value) = tag.attributes.get(name.as_bytes()) {
+                let value = String::from_utf8_lossy(value).trim().to_string();
+                let lower = value.to_ascii_lowercase();
+                if lower.starts_with("//")
+                    || lower.contains("http://")
+                    || lower.contains("https://")
+                {
+                    found.push(value);
+                }
+            }
+        }
+    }
+    found
 }
 
 /// An anchor id from a heading's text: lowercase letters and digits joined by hyphens.
