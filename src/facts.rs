@@ -843,7 +843,7 @@ impl Table {
     /// rows instead. All text is HTML-escaped. `id_prefix` is prepended to the caption's id
     /// as to heading ids, when several pages share one HTML page (the one-page guide).
     pub fn to_html(&self, lang: &str, _fmt: &Formatter, id_prefix: Option<&str>) -> String {
-        let text = |t: &Texts| escape(t.get(lang).unwrap_or_default());
+        let text = |t: &Texts| crate::html::escape(t.get(lang).unwrap_or_default());
         let id = format!("table-{}", self.name.replace(['.', '_'], "-"));
         let id = match id_prefix {
             Some(prefix) => format!("{prefix}--{id}"),
@@ -881,22 +881,6 @@ impl Table {
         html.push_str("</tbody>\n</table>\n</div>\n");
         html
     }
-}
-
-/// Escapes text for HTML element content and double-quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -322,7 +322,7 @@ fn chapter(
     };
     format!(
         "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
-        escape_html(&entry.page.front.title)
+        crate::html::escape(&entry.page.front.title)
     )
 }
 
@@ -335,17 +335,7 @@ fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, out: &mut Vec<(String, 
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
-    context.translations = ctx
-        .config
-        .languages
-        .iter()
-        .map(|l| Alternate {
-            code: l.code.clone(),
-            name: l.name.clone(),
-            url: ctx.path(&ctx.config.lang_prefix(&l.code)),
-            current: l.code == lang,
-        })
-        .collect();
+    context.translations = language_homes(ctx, Some(lang));
     if let Some((file, bytes)) = render_to_file(
         ctx,
         lang,
@@ -356,6 +346,21 @@ fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, out: &mut Vec<(String, 
     ) {
         out.push((file, bytes));
     }
+}
+
+/// Each language's home, for the language links of pages that are no page's translation
+/// (404 pages, the chooser); `current` marks the page's own language.
+fn language_homes(ctx: &Ctx<'_>, current: Option<&str>) -> Vec<Alternate> {
+    ctx.config
+        .languages
+        .iter()
+        .map(|l| Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            url: ctx.path(&ctx.config.lang_prefix(&l.code)),
+            current: current == Some(l.code.as_str()),
+        })
+        .collect()
 }
 
 /// The root page when every language has its own prefix: the reader picks a language.
@@ -384,17 +389,7 @@ fn chooser(ctx: &Ctx<'_>, out: &mut Vec<(String, Vec<u8>)>) {
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, &default, page);
-    context.translations = ctx
-        .config
-        .languages
-        .iter()
-        .map(|l| Alternate {
-            code: l.code.clone(),
-            name: l.name.clone(),
-            url: ctx.path(&ctx.config.lang_prefix(&l.code)),
-            current: false,
-        })
-        .collect();
+    context.translations = language_homes(ctx, None);
     // The chooser is the x-default of the home pages, and lists them as its alternates.
     context.alternates = ctx
         .config
@@ -458,7 +453,7 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
             let _ = writeln!(
                 out,
                 "  <url>\n    <loc>{}</loc>",
-                xml_escape(&ctx.permalink(url))
+                crate::html::escape(&ctx.permalink(url))
             );
             if group.len() > 1 {
                 for alt in &group {
@@ -466,7 +461,7 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
                     let _ = writeln!(
                         out,
                         "    <xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"{}\"/>",
-                        xml_escape(&ctx.permalink(alt_url))
+                        crate::html::escape(&ctx.permalink(alt_url))
                     );
                 }
             }
@@ -475,18 +470,4 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
     }
     out.push_str("</urlset>\n");
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

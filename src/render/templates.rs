@@ -91,7 +91,7 @@ impl Templates {
         }
         // Tera escapes `/` as `&#x2F;` by default: five bytes for every slash of every URL on a
         // site read over prepaid data. Inside quoted attributes and text, `& < > " '` suffice.
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::html::escape);
         let mut by_lang = BTreeMap::new();
         for language in &config.languages {
             let mut t = tera.clone();
@@ -127,22 +127,6 @@ impl Templates {
             format!("template `{path}`: {}", chain(&e))
         })
     }
-}
-
-/// HTML escaping for template output: the five characters that matter.
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Tera hides the real cause in `source()`: show the whole chain.

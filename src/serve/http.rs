@@ -1,6 +1,7 @@
 //! Answers HTTP requests from the in-memory site: files by path, `index.html` for folders, the
 //! site's own 404 pages, the live-reload event stream, and the build error on every HTML page.
 
+use crate::html::escape;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -212,22 +213,6 @@ pub(crate) fn banner(problems: &[Problem]) -> String {
         out.push_str("</div>");
     }
     out.push_str("</div>");
-    out
-}
-
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 
