@@ -735,6 +735,10 @@ pub struct Formatter {
     decimal: DecimalFormatter,
     percent: PercentFormatter<DecimalFormatter>,
     date: DateTimeFormatter<YMD>,
+    /// CLDR has no date patterns for this language (Haitian Creole, for one): ICU would fall
+    /// back to the root pattern (`2026 M11 26`), so dates are written `2026-11-26` instead,
+    /// which every reader can follow.
+    iso_dates: bool,
 }
 
 impl Formatter {
@@ -751,11 +755,18 @@ impl Formatter {
             .with_context(|| format!("loading percent formats for locale `{locale}`"))?;
         let date = DateTimeFormatter::try_new((&parsed).into(), YMD::long())
             .with_context(|| format!("loading date formats for locale `{locale}`"))?;
+        let root = DateTimeFormatter::try_new(Locale::UNKNOWN.into(), YMD::long())
+            .with_context(|| "loading the root date format".to_string())?;
+        let probe = IcuDate::try_new_iso(2025, 1, 20)
+            .map_err(|e| anyhow!("cannot build a probe date: {e:?}"))?;
+        let iso_dates = parsed.id.language != Locale::UNKNOWN.id.language
+            && date.format(&probe).to_string() == root.format(&probe).to_string();
         Ok(Self {
             locale: locale.to_owned(),
             decimal,
             percent,
             date,
+            iso_dates,
         })
     }
 
@@ -790,6 +801,9 @@ impl Formatter {
 
     /// A date, long form (`January 20, 2025` / `20 de enero de 2025`).
     pub fn date(&self, date: Date) -> String {
+        if self.iso_dates {
+            return date.to_string();
+        }
         match IcuDate::try_new_iso(i32::from(date.year()), date.month() as u8, date.day() as u8) {
             Ok(iso) => self.date.format(&iso).to_string(),
             // jiff and ICU4X agree on every ISO date jiff can hold; keep output total anyway.
@@ -955,6 +969,17 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
 
     fn fmt(locale: &str) -> Formatter {
         Formatter::new(locale).unwrap()
+    }
+
+    #[test]
+    fn a_language_without_cldr_dates_gets_iso_dates() {
+        let date = Date::new(2025, 1, 20).unwrap();
+        assert_eq!(Formatter::new("ht").unwrap().date(date), "2025-01-20");
+        assert_eq!(
+            Formatter::new("es-MX").unwrap().date(date),
+            "20 de enero de 2025"
+        );
+        assert_eq!(Formatter::new("fr").unwrap().date(date), "20 janvier 2025");
     }
 
     #[test]
