@@ -73,6 +73,41 @@ fn build_into(
     report: &Report,
     sink: &dyn render::Sink,
 ) -> Result<render::Rendering> {
+    let loaded = load(config, options, report)?;
+    render::render(loaded.sources(), &options.render, report, sink)
+}
+
+/// Every source of a site, read and parsed: the input of the render stage. `serve` keeps the
+/// last good one, so that an edit to one page's text re-renders that page alone.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The resolved `site.toml`.
+    pub config: Config,
+    /// Pages and translations.
+    pub content: content::Content,
+    /// Facts and tables.
+    pub facts: facts::Facts,
+    /// Templates and static files.
+    pub theme: theme::Theme,
+    /// Interface strings.
+    pub strings: Arc<i18n::Strings>,
+}
+
+impl Loaded {
+    /// The render stage's view of these sources.
+    pub fn sources(&self) -> render::Sources<'_> {
+        render::Sources {
+            config: &self.config,
+            content: &self.content,
+            facts: &self.facts,
+            strings: &self.strings,
+            theme: &self.theme,
+        }
+    }
+}
+
+/// Reads and parses every source: content, facts, theme, interface strings.
+pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<Loaded> {
     let content = content::load(
         config,
         content::LoadOptions {
@@ -85,14 +120,13 @@ fn build_into(
     let facts = facts::load(&content.fact_files, &languages)?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
-    let sources = render::Sources {
-        config,
-        content: &content,
-        facts: &facts,
-        strings: &strings,
-        theme: &theme,
-    };
-    render::render(sources, &options.render, report, sink)
+    Ok(Loaded {
+        config: config.clone(),
+        content,
+        facts,
+        theme,
+        strings,
+    })
 }
 
 /// The closing line of a build: pages per language, files written, time, warnings.

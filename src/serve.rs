@@ -7,27 +7,40 @@
 //! end to end. Server-Sent Events need one thread per open page, which is nothing for a preview
 //! that a handful of tabs look at. Nothing is written to disk: the server answers from the
 //! [`Site`] of the last good build, held in an `Arc` that a successful rebuild swaps.
+//!
+//! When the only change is the text of one page (its front matter byte for byte the same, not
+//! a glossary entry, no other file touched), the page is re-rendered alone, in every language,
+//! from the sources the last full build parsed, and served over that build; nothing else on
+//! the site depends on a page's text but the one-page guides and the site-wide link checks,
+//! so a full rebuild follows quietly once the edits pause. Any other change rebuilds the whole
+//! site: correctness first.
 
 mod http;
 mod watch;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Errors, Report};
-use crate::render::{RenderOptions, Site};
+use crate::render::{Memory, RenderOptions, Site};
 
 /// The live-reload script every page gets in serve mode (never in a build). It listens to
 /// `/__senda/events`, reloads the page on `reload` (same URL, so same language), and after the
 /// connection was lost (the server restarted) reloads as soon as it is back.
 pub const RELOAD_SCRIPT: &str = r#"<script>(()=>{let lost=false;const go=()=>{const s=new EventSource("/__senda/events");s.addEventListener("reload",()=>location.reload());s.onopen=()=>{if(lost)location.reload()};s.onerror=()=>{lost=true;if(s.readyState===2){s.close();setTimeout(go,1000)}}};go()})();</script>"#;
+
+/// How long the sources must stay unchanged before a quiet full rebuild catches up with
+/// pages re-rendered alone (the one-page guides, the link checks).
+const CATCH_UP: Duration = Duration::from_millis(1500);
 
 /// Number of threads answering ordinary requests (event streams get a thread each).
 const WORKERS: usize = 4;
@@ -54,7 +67,7 @@ pub fn run(root: &Path, interface: &str, port: u16, open: bool) -> Result<ExitCo
         .to_ip()
         .context("the server is not listening on an IP address")?;
     let url = format!("http://{addr}/");
-    let builder = Builder::new(root, &url);
+    let builder = Arc::new(Builder::new(root, &url));
     let state = Arc::new(State::default());
 
     let started = Instant::now();
@@ -69,7 +82,7 @@ pub fn run(root: &Path, interface: &str, port: u16, open: bool) -> Result<ExitCo
     let watcher = watch::Watcher::new(root)?;
     {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || rebuild_loop(watcher, builder, &state));
+        std::thread::spawn(move || rebuild_loop(watcher, builder, state));
     }
 
     let (stop_tx, stop_rx) = mpsc::channel();
@@ -113,8 +126,23 @@ fn bind(addr: SocketAddr) -> Result<tiny_http::Server> {
     })
 }
 
-fn rebuild_loop(mut watcher: watch::Watcher, builder: Builder, state: &State) {
-    while let Some(changed) = watcher.next_change() {
+fn rebuild_loop(mut watcher: watch::Watcher, builder: Arc<Builder>, state: Arc<State>) {
+    let mut catching_up: Option<std::thread::JoinHandle<()>> = None;
+    loop {
+        let idle = builder.behind.load(Ordering::SeqCst).then_some(CATCH_UP);
+        let Some(changed) = watcher.next_change(idle) else {
+            break;
+        };
+        if changed.is_empty() {
+            // The edits paused: bring the rest of the site up to date in the background.
+            if catching_up.as_ref().is_none_or(|h| h.is_finished()) {
+                let since = builder.generation.load(Ordering::SeqCst);
+                let (builder, state) = (Arc::clone(&builder), Arc::clone(&state));
+                catching_up = Some(std::thread::spawn(move || builder.catch_up(since, &state)));
+            }
+            continue;
+        }
+        builder.generation.fetch_add(1, Ordering::SeqCst);
         let started = Instant::now();
         let names: Vec<String> = changed
             .iter()
@@ -126,8 +154,16 @@ fn rebuild_loop(mut watcher: watch::Watcher, builder: Builder, state: &State) {
             })
             .collect();
         println!("Changed: {}", names.join(", "));
-        let result = builder.build();
-        state.publish(result, started, &builder);
+        match builder.rebuild_text(&changed) {
+            Some(result) => {
+                builder.behind.store(result.is_ok(), Ordering::SeqCst);
+                state.publish_pages(result, started, &builder);
+            }
+            None => {
+                builder.behind.store(false, Ordering::SeqCst);
+                state.publish(builder.build(), started, &builder);
+            }
+        }
     }
 }
 
@@ -153,6 +189,13 @@ struct Builder {
     base_url: String,
     /// Warnings already shown, so each rebuild prints only new ones.
     shown: Mutex<Vec<Diagnostic>>,
+    /// The sources the last good build parsed, kept up to date by text-only edits; `None`
+    /// after a failure, so that the next change rebuilds everything.
+    loaded: Mutex<Option<crate::Loaded>>,
+    /// Counts bursts of changes: a catch-up build started before the last one is stale.
+    generation: AtomicU64,
+    /// Pages were re-rendered alone since the last full build.
+    behind: AtomicBool,
 }
 
 impl Builder {
@@ -161,27 +204,129 @@ impl Builder {
             root: root.to_path_buf(),
             base_url: base_url.to_string(),
             shown: Mutex::new(Vec::new()),
+            loaded: Mutex::new(None),
+            generation: AtomicU64::new(0),
+            behind: AtomicBool::new(false),
         }
     }
 
-    fn build(&self) -> Result<Site> {
-        let config = Config::load(&self.root)?.with_base_url(&self.base_url)?;
-        let report = Report::default();
-        let options = crate::BuildOptions {
+    fn options(&self, only: Option<String>) -> crate::BuildOptions {
+        crate::BuildOptions {
             drafts: true,
             render: RenderOptions {
                 serve_script: RELOAD_SCRIPT.to_string(),
                 today: None,
+                only,
             },
+        }
+    }
+
+    /// Reads every source and renders the whole site.
+    fn build(&self) -> Result<Site> {
+        let result = self.full();
+        let mut loaded = lock(&self.loaded);
+        match result {
+            Ok((site, sources)) => {
+                *loaded = Some(sources);
+                Ok(site)
+            }
+            Err(e) => {
+                *loaded = None;
+                Err(e)
+            }
+        }
+    }
+
+    fn full(&self) -> Result<(Site, crate::Loaded)> {
+        let report = Report::default();
+        let options = self.options(None);
+        let result = Config::load(&self.root)
+            .and_then(|config| config.with_base_url(&self.base_url))
+            .and_then(|config| crate::load(&config, &options, &report))
+            .and_then(|loaded| {
+                let files = Memory::default();
+                let rendering =
+                    crate::render::render(loaded.sources(), &options.render, &report, &files)?;
+                let site = Site {
+                    files: files.into_files(),
+                    pages: rendering.pages,
+                    sources: rendering.sources,
+                };
+                Ok((site, loaded))
+            });
+        self.show_warnings(&report);
+        result
+    }
+
+    /// The full build that follows pages re-rendered alone, on one thread so that the next
+    /// edit finds a core free. Thrown away if sources changed while it ran (`since` is the
+    /// generation it started at); otherwise it replaces the served site.
+    fn catch_up(&self, since: u64, state: &State) {
+        let result = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+            Ok(pool) => pool.install(|| self.full()),
+            Err(_) => self.full(),
         };
-        let result = crate::build(&config, &options, &report);
+        // Under the lock, so that a text edit is applied either before (then this build is
+        // stale and dropped) or after (then it patches these sources).
+        let mut loaded = lock(&self.loaded);
+        if self.generation.load(Ordering::SeqCst) != since {
+            return;
+        }
+        self.behind.store(false, Ordering::SeqCst);
+        match result {
+            Ok((site, sources)) => {
+                *loaded = Some(sources);
+                state.catch_up(Ok(site), self);
+            }
+            Err(e) => {
+                *loaded = None;
+                state.catch_up(Err(e), self);
+            }
+        }
+    }
+
+    /// Re-renders the one page whose text alone changed, in every language: the files to
+    /// serve over the last build. `None` when the change needs a full build.
+    fn rebuild_text(&self, changed: &[PathBuf]) -> Option<Result<HashMap<String, Vec<u8>>>> {
+        let [path] = changed else { return None };
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            return None;
+        }
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let mut guard = lock(&self.loaded);
+        let loaded = guard.as_mut()?;
+        let index = loaded.content.pages.iter().position(|p| p.file == rel)?;
+        let page = &loaded.content.pages[index];
+        // A glossary entry's text is also on the glossary page: rebuild everything.
+        if page.key.starts_with("glossary/") {
+            return None;
+        }
+        let text = crate::fsx::read_to_string(path).ok()?;
+        if !text.starts_with(&page.source[..page.body_start]) {
+            return None;
+        }
+        let key = page.key.clone();
+        loaded.content.pages[index].source = text;
+        let report = Report::default();
+        let options = self.options(Some(key));
+        let files = Memory::default();
+        let result = crate::render::render(loaded.sources(), &options.render, &report, &files)
+            .map(|_| files.into_files().into_iter().collect());
+        if result.is_err() {
+            *guard = None;
+        }
+        drop(guard);
+        self.show_warnings(&report);
+        Some(result)
+    }
+
+    fn show_warnings(&self, report: &Report) {
         let warnings = report.warnings();
         let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
         for warning in warnings.iter().filter(|w| !shown.contains(w)) {
             eprintln!("warning: {warning}");
         }
         *shown = warnings;
-        result
     }
 }
 
@@ -190,6 +335,8 @@ impl Builder {
 pub(crate) struct State {
     /// The last good build; `None` until one succeeds.
     site: RwLock<Option<Arc<Site>>>,
+    /// Pages re-rendered alone since that build, served instead of its versions.
+    pages: RwLock<HashMap<String, Vec<u8>>>,
     /// The problems of the last build when it failed; shown on every HTML page.
     problems: RwLock<Option<Arc<Vec<Problem>>>>,
     /// One sender per open event stream.
@@ -214,20 +361,59 @@ impl State {
         match result {
             Ok(site) => {
                 let pages: usize = site.pages.values().sum();
-                *write(&self.site) = Some(Arc::new(site));
-                *write(&self.problems) = None;
+                self.replace(site);
                 println!("Built {pages} pages in {ms} ms");
             }
-            Err(e) => {
-                let problems = problems(&e, &builder.root);
-                eprintln!("error: the build failed; the last good version is still served");
-                for p in &problems {
-                    eprintln!("{}", p.terminal());
-                }
-                *write(&self.problems) = Some(Arc::new(problems));
-            }
+            Err(e) => self.fail(&e, builder),
         }
         self.broadcast();
+    }
+
+    /// Takes pages re-rendered alone: they are served over the last build, and open pages
+    /// reload; an error is shown as for a full build.
+    fn publish_pages(
+        &self,
+        result: Result<HashMap<String, Vec<u8>>>,
+        started: Instant,
+        builder: &Builder,
+    ) {
+        match result {
+            Ok(files) => {
+                let n = files.keys().filter(|k| k.ends_with(".html")).count();
+                write(&self.pages).extend(files);
+                *write(&self.problems) = None;
+                println!("Rendered {n} pages in {} ms", started.elapsed().as_millis());
+            }
+            Err(e) => self.fail(&e, builder),
+        }
+        self.broadcast();
+    }
+
+    /// Takes the quiet full build that follows pages re-rendered alone: open pages reload only
+    /// if it found a problem (what they show is already up to date).
+    fn catch_up(&self, result: Result<Site>, builder: &Builder) {
+        match result {
+            Ok(site) => self.replace(site),
+            Err(e) => {
+                self.fail(&e, builder);
+                self.broadcast();
+            }
+        }
+    }
+
+    fn replace(&self, site: Site) {
+        *write(&self.site) = Some(Arc::new(site));
+        write(&self.pages).clear();
+        *write(&self.problems) = None;
+    }
+
+    fn fail(&self, error: &anyhow::Error, builder: &Builder) {
+        let problems = problems(error, &builder.root);
+        eprintln!("error: the build failed; the last good version is still served");
+        for p in &problems {
+            eprintln!("{}", p.terminal());
+        }
+        *write(&self.problems) = Some(Arc::new(problems));
     }
 
     /// Tells every open page to reload, forgetting the pages that are gone.
@@ -237,6 +423,14 @@ impl State {
 
     pub(crate) fn site(&self) -> Option<Arc<Site>> {
         read(&self.site).clone()
+    }
+
+    /// A file of the site as served now: re-rendered alone, else from the last build.
+    pub(crate) fn file(&self, site: &Site, path: &str) -> Option<Vec<u8>> {
+        if let Some(bytes) = read(&self.pages).get(path) {
+            return Some(bytes.clone());
+        }
+        site.files.get(path).cloned()
     }
 
     pub(crate) fn problems(&self) -> Option<Arc<Vec<Problem>>> {

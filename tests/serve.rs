@@ -68,6 +68,10 @@ impl Serve {
         serve
     }
 
+    fn stdout(&self) -> String {
+        self.stdout.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
     fn site(&self) -> PathBuf {
         self.dir.path().join("site")
     }
@@ -334,6 +338,46 @@ fn an_edit_reloads_the_page_with_the_new_text() {
     serve.wait_for("/es/guia/pasos/", "shows the edit", |r| {
         r.body.contains("texto corregido")
     });
+}
+
+#[test]
+fn a_text_edit_renders_that_page_alone_then_the_rest_catches_up() {
+    let serve = Serve::start();
+    let events = serve.events();
+    // An English page with no Spanish translation: its Spanish fallback shows the same text.
+    let file = serve.site().join("content/guide/extra.md");
+    let text = std::fs::read_to_string(&file).expect("read page");
+    let body_start = text.rfind("+++\n").expect("front matter") + 4;
+    // The body only: the front matter stays byte for byte the same.
+    let edited = format!("{}Text corrected once.\n", &text[..body_start]);
+    std::fs::write(&file, &edited).expect("edit");
+    events.wait_reload();
+    serve.wait_for("/en/guide/extra/", "shows the edit", |r| {
+        r.body.contains("Text corrected once.")
+    });
+    let fallback = serve.get(&format!("/es/guia/{}/", slug_of(&text).unwrap_or("extra")));
+    assert!(
+        fallback.body.contains("Text corrected once."),
+        "the Spanish fallback page was re-rendered too: {}",
+        fallback.body
+    );
+    assert!(
+        serve.stdout().contains("Rendered "),
+        "the page was rendered alone: {}",
+        serve.stdout()
+    );
+    // Once the edits pause, a quiet full rebuild brings the one-page guide up to date.
+    serve.wait_for(
+        "/en/whole-guide/",
+        "has the edit in the one-page guide",
+        |r| r.body.contains("Text corrected once."),
+    );
+}
+
+/// The `slug` a page's front matter sets, if any.
+fn slug_of(text: &str) -> Option<&str> {
+    let line = text.lines().find(|l| l.starts_with("slug"))?;
+    line.split('"').nth(1)
 }
 
 #[test]

@@ -121,6 +121,10 @@ pub struct RenderOptions {
     pub serve_script: String,
     /// Today, for stale facts and reviews.
     pub today: Option<jiff::civil::Date>,
+    /// Render only the pages of this key (`guide/x.md`), in every language, and nothing
+    /// else: no generated pages, no site-wide checks. `serve` uses it when only the text of
+    /// one page changed; everything else still comes from its last full build.
+    pub only: Option<String>,
 }
 
 /// Sections in the menu of every page, at most. The menu is sent with every page over
@@ -259,11 +263,26 @@ pub fn render(
         })
         .collect();
     ctx.glossaries = glossaries(&ctx, false);
-    ctx.guide_glossaries = glossaries(&ctx, true);
     ctx.paths = output_paths(&ctx, content, &static_paths);
-
     check_questions(&ctx);
     report.check()?;
+
+    if let Some(only) = &options.only {
+        // `serve` re-renders one page's versions; the rest of its last build stands.
+        ctx.entries
+            .par_iter()
+            .filter(|entry| entry.key == only)
+            .try_for_each(|entry| {
+                let mut body = render_markdown(&ctx, entry);
+                match templates::page(&ctx, entry, &mut body) {
+                    Some((path, bytes)) => sink.put(path, bytes),
+                    None => Ok(()),
+                }
+            })?;
+        report.check()?;
+        return Ok(Rendering::default());
+    }
+    ctx.guide_glossaries = glossaries(&ctx, true);
     ctx.glossary_entries = config
         .languages
         .iter()

@@ -95,16 +95,16 @@ pub(crate) fn answer(state: &State, method: &Method, url: &str) -> Answer {
     } else {
         path.clone()
     };
-    if let Some(bytes) = site.files.get(&key) {
+    if let Some(bytes) = state.file(&site, &key) {
         let content_type = mime(&key);
         if content_type.starts_with("text/html") {
-            return html(200, bytes.clone(), problems.as_deref());
+            return html(200, bytes, problems.as_deref());
         }
         return Answer {
             status: 200,
             content_type,
             location: None,
-            body: bytes.clone(),
+            body: bytes,
         };
     }
     if !path.is_empty() && site.files.contains_key(&format!("{path}/index.html")) {

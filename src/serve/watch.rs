@@ -56,12 +56,19 @@ impl Watcher {
         })
     }
 
-    /// Waits for the next burst of changes to sources and returns the files concerned; `None`
-    /// when watching has stopped.
-    pub(crate) fn next_change(&mut self) -> Option<Vec<PathBuf>> {
+    /// Waits for the next burst of changes to sources and returns the files concerned; an
+    /// empty list when `idle` passed without a change; `None` when watching has stopped.
+    pub(crate) fn next_change(&mut self, idle: Option<Duration>) -> Option<Vec<PathBuf>> {
         let mut changed = Vec::new();
         while changed.is_empty() {
-            let event = self.events.recv().ok()?;
+            let event = match idle {
+                Some(idle) => match self.events.recv_timeout(idle) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => return Some(Vec::new()),
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                },
+                None => self.events.recv().ok()?,
+            };
             self.take(event, &mut changed);
         }
         let started = Instant::now();
