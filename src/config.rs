@@ -237,7 +237,8 @@ fn split_base_url(url: &str) -> Result<(String, String)> {
     Ok((format!("{scheme}://{host}{path}"), path))
 }
 
-fn is_language_code(code: &str) -> bool {
+/// `es`, `ht`, `pt-br`: 2 or 3 lowercase letters, optionally a region or script after `-`.
+pub fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let first = parts.next().unwrap_or_default();
     (2..=3).contains(&first.len())

@@ -166,7 +166,7 @@ fn resolve_languages(codes: &[String]) -> Result<Vec<Lang>> {
         if code.is_empty() {
             continue;
         }
-        if !is_language_code(&code) {
+        if !crate::config::is_language_code(&code) {
             bail!(
                 "`{raw}` is not a language code: write 2 or 3 letters, optionally with a region \
                  (en, es, ht, pt-br), separated by commas: --languages en,es"
@@ -189,14 +189,6 @@ fn resolve_languages(codes: &[String]) -> Result<Vec<Lang>> {
         bail!("no language given: write at least one, the default first: --languages en,es");
     }
     Ok(langs)
-}
-
-fn is_language_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let first = parts.next().unwrap_or_default();
-    (2..=3).contains(&first.len())
-        && first.chars().all(|c| c.is_ascii_lowercase())
-        && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// `dir` must not exist, or be an empty folder: init never overwrites anything.

@@ -361,11 +361,16 @@ fn a_text_edit_renders_that_page_alone_then_the_rest_catches_up() {
         "the Spanish fallback page was re-rendered too: {}",
         fallback.body
     );
-    assert!(
-        serve.stdout().contains("Rendered "),
-        "the page was rendered alone: {}",
-        serve.stdout()
-    );
+    // The terminal says the page was rendered alone (printed just after it is served).
+    let deadline = Instant::now() + PATIENCE;
+    while !serve.stdout().contains("Rendered ") {
+        assert!(
+            Instant::now() < deadline,
+            "the page was not rendered alone: {}",
+            serve.stdout()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // Once the edits pause, a quiet full rebuild brings the one-page guide up to date.
     serve.wait_for(
         "/en/whole-guide/",

@@ -524,35 +524,28 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
     }
 
     let mut context = base_context(ctx, lang, p);
-    context.translations = ctx
-        .config
-        .languages
-        .iter()
-        .filter_map(|l| {
-            let e = ctx.entry(entry.key, &l.code)?;
-            Some(Alternate {
-                code: l.code.clone(),
-                name: l.name.clone(),
-                url: ctx.path(&e.url),
-                current: l.code == lang,
-            })
-        })
-        .collect();
-    if !entry.fallback {
-        context.alternates = ctx
-            .config
+    // The switcher leads to every language's version, fallbacks included; hreflang names
+    // only real translations, by full URL.
+    let versions = |real_only: bool, url: &dyn Fn(&str) -> String| -> Vec<Alternate> {
+        ctx.config
             .languages
             .iter()
             .filter_map(|l| {
-                let e = ctx.entry(entry.key, &l.code).filter(|e| !e.fallback)?;
+                let e = ctx
+                    .entry(entry.key, &l.code)
+                    .filter(|e| !(real_only && e.fallback))?;
                 Some(Alternate {
                     code: l.code.clone(),
                     name: l.name.clone(),
-                    url: ctx.permalink(&e.url),
+                    url: url(&e.url),
                     current: l.code == lang,
                 })
             })
-            .collect();
+            .collect()
+    };
+    context.translations = versions(false, &|u| ctx.path(u));
+    if !entry.fallback {
+        context.alternates = versions(true, &|u| ctx.permalink(u));
         context.x_default = if entry.key == "_index.md" && ctx.config.languages_in_subdirs {
             Some(ctx.config.base_url.clone())
         } else {
