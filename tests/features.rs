@@ -464,3 +464,43 @@ fn the_one_page_guide_links_only_inside_itself_and_its_ids_are_unique() {
         assert!(inside > 15, "{file}: only {inside} links inside the page");
     }
 }
+
+#[test]
+fn the_one_page_guide_holds_nested_sections_and_top_level_pages() {
+    let site = write_site(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://e.example/\"\ndefault_language = \"en\"\nminify = false\n[languages.en]\nname = \"English\"\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
+        (
+            "content/about.md",
+            "+++\ntitle = \"About\"\n+++\nTop-level page text.\n",
+        ),
+        ("content/guide/_index.md", "+++\ntitle = \"Guide\"\n+++\n"),
+        (
+            "content/guide/first.md",
+            "+++\ntitle = \"First\"\n+++\nFirst page text.\n",
+        ),
+        (
+            "content/guide/more/_index.md",
+            "+++\ntitle = \"More\"\n+++\n",
+        ),
+        (
+            "content/guide/more/deep.md",
+            "+++\ntitle = \"Deep\"\n+++\nNested page text.\n",
+        ),
+    ]);
+    let b = Build::run(site, &[]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    let guide = b.page("whole-guide/index.html");
+    let at = |text: &str| {
+        guide
+            .find(text)
+            .unwrap_or_else(|| panic!("no `{text}` in the guide: {guide}"))
+    };
+    // In the order of the lists: the home page, its pages, then each section depth first.
+    assert!(at("Hello.") < at("Top-level page text."));
+    assert!(at("Top-level page text.") < at("First page text."));
+    assert!(at("First page text.") < at("Nested page text."));
+}

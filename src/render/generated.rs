@@ -9,7 +9,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
-use super::templates::{BODY_MARKER, base_context, render_skeleton, render_to_file, source_ctx};
+use super::templates::{
+    BODY_MARKER, base_context, child_entries, render_skeleton, render_to_file, source_ctx,
+};
 use super::{Ctx, Sink};
 use crate::config::Config;
 use crate::content::Kind;
@@ -175,42 +177,10 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
 /// Every article in order, the glossary at the end; links between them point inside the page.
 fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
     let url = ctx.generated_url(lang, "slug-guide");
-    // Chapters: the home page, then each top section with its pages, depth first.
-    let mut order: Vec<(&str, u8)> = vec![("_index.md", 2)];
-    let mut stack: Vec<(String, u8)> = vec![("_index.md".to_string(), 2)];
-    while let Some((section, level)) = stack.pop() {
-        let mut sections: Vec<&super::Entry<'_>> = ctx
-            .entries
-            .iter()
-            .filter(|e| {
-                e.lang.code == lang
-                    && e.page.kind == Kind::Section
-                    && e.parent.as_deref() == Some(section.as_str())
-                    && e.key != "glossary/_index.md"
-            })
-            .collect();
-        sections.sort_by(|a, b| {
-            (a.page.front.weight, &a.page.front.title)
-                .cmp(&(b.page.front.weight, &b.page.front.title))
-        });
-        for s in sections {
-            order.push((s.key, level));
-            let mut pages: Vec<&super::Entry<'_>> = ctx
-                .entries
-                .iter()
-                .filter(|e| {
-                    e.lang.code == lang
-                        && e.page.kind == Kind::Page
-                        && e.parent.as_deref() == Some(s.key)
-                })
-                .collect();
-            pages.sort_by(|a, b| {
-                (a.page.front.weight, &a.page.front.title)
-                    .cmp(&(b.page.front.weight, &b.page.front.title))
-            });
-            order.extend(pages.into_iter().map(|p| (p.key, (level + 1).min(6))));
-        }
-    }
+    // Chapters: the home page, its pages, then each section with its pages and subsections,
+    // depth first, in the order of the sections' lists.
+    let mut order: Vec<(&str, u8)> = Vec::new();
+    guide_order(ctx, "_index.md", lang, 2, &mut order);
     let anchor = |key: &str| {
         format!(
             "#p-{}",
@@ -299,6 +269,32 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
         w.write_all(&skeleton[at + BODY_MARKER.len()..])?;
         Ok(())
     })
+}
+
+/// Appends section `key` and everything under it to the guide's chapters, with their depth
+/// (2 for the home page and top sections, one more per level, at most 6). The glossary has
+/// its own place at the end of the guide.
+fn guide_order<'a>(
+    ctx: &Ctx<'a>,
+    key: &'a str,
+    lang: &str,
+    level: u8,
+    order: &mut Vec<(&'a str, u8)>,
+) {
+    order.push((key, level));
+    let inner = if key == "_index.md" {
+        level
+    } else {
+        (level + 1).min(6)
+    };
+    for page in child_entries(ctx, key, lang, Kind::Page) {
+        order.push((page.key, inner));
+    }
+    for section in child_entries(ctx, key, lang, Kind::Section) {
+        if section.key != "glossary/_index.md" {
+            guide_order(ctx, section.key, lang, inner, order);
+        }
+    }
 }
 
 /// Chapters of the one-page guide rendered together before they are written.

@@ -346,6 +346,23 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
 pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
+    child_entries(ctx, key, lang, kind)
+        .into_iter()
+        .map(|e| ListItem {
+            title: e.page.front.title.clone(),
+            description: e.page.front.description.clone(),
+            url: ctx.path(&e.url),
+        })
+        .collect()
+}
+
+/// The entries listed in section `key` in `lang`, of one kind, by weight then title.
+pub(crate) fn child_entries<'c, 'a>(
+    ctx: &'c Ctx<'a>,
+    key: &str,
+    lang: &str,
+    kind: Kind,
+) -> Vec<&'c Entry<'a>> {
     let Some(indexes) = ctx.children.get(&(key.to_string(), lang.to_string())) else {
         return Vec::new();
     };
@@ -358,13 +375,6 @@ pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<
         (a.page.front.weight, &a.page.front.title).cmp(&(b.page.front.weight, &b.page.front.title))
     });
     entries
-        .into_iter()
-        .map(|e| ListItem {
-            title: e.page.front.title.clone(),
-            description: e.page.front.description.clone(),
-            url: ctx.path(&e.url),
-        })
-        .collect()
 }
 
 /// A fact or table's source line, for lists of sources.
