@@ -28,7 +28,7 @@ pub struct PageContext {
 }
 
 /// The site, in one language.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SiteCtx {
     /// Title in this language.
     pub title: String,

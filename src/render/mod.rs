@@ -171,6 +171,12 @@ pub(crate) struct Ctx<'a> {
     pub(crate) navs: BTreeMap<String, Vec<Link>>,
     /// Glossary entries of each language, for the glossary page and the one-page guide.
     pub(crate) glossary_entries: BTreeMap<String, Vec<EntryCtx>>,
+    /// The site and language parts of every page's context, per language, computed once.
+    pub(crate) sites: BTreeMap<String, (SiteCtx, LangCtx)>,
+    /// Newest `as_of` of every fact and table: how old the site's information is.
+    pub(crate) newest_fact: Option<jiff::civil::Date>,
+    /// A fact or review older than this is stale (`review_days` before today).
+    pub(crate) stale_before: Option<jiff::civil::Date>,
 }
 
 /// What the earlier stages of the pipeline produced: the renderer's input.
@@ -238,6 +244,16 @@ pub fn render(
         children: HashMap::new(),
         navs: BTreeMap::new(),
         glossary_entries: BTreeMap::new(),
+        sites: BTreeMap::new(),
+        newest_fact: facts
+            .facts
+            .values()
+            .map(|f| f.meta.as_of)
+            .chain(facts.tables.values().map(|t| t.meta.as_of))
+            .max(),
+        stale_before: today
+            .checked_sub(jiff::Span::new().days(config.review_days))
+            .ok(),
     };
     for (i, entry) in ctx.entries.iter().enumerate() {
         if let Some(parent) = &entry.parent {
@@ -261,6 +277,11 @@ pub fn render(
                 .collect();
             (l.code.clone(), nav)
         })
+        .collect();
+    ctx.sites = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), templates::site_context(&ctx, l)))
         .collect();
     ctx.glossaries = glossaries(&ctx, false);
     ctx.paths = output_paths(&ctx, content, &static_paths);

@@ -291,49 +291,15 @@ pub(crate) fn minify(config: &Config, html: String) -> Vec<u8> {
 
 /// The parts of a context every page shares: site, language, menu.
 pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageContext {
-    let language = ctx
-        .config
-        .language(lang)
-        .unwrap_or_else(|| ctx.config.default_language());
-    let newest = ctx
-        .facts
-        .facts
-        .values()
-        .map(|f| f.meta.as_of)
-        .chain(ctx.facts.tables.values().map(|t| t.meta.as_of))
-        .max();
-    let glossary_url = ctx.url("glossary/_index.md", lang);
-    let decide_url = ctx
-        .entry("decide/_index.md", lang)
-        .and_then(|e| e.page.front.extra.get("start"))
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.strip_prefix("@/"))
-        .and_then(|k| ctx.url(k, lang));
+    let (site, lang_ctx) = ctx
+        .sites
+        .get(lang)
+        .or_else(|| ctx.sites.get(&ctx.config.default_language().code))
+        .cloned()
+        .unwrap_or_else(|| site_context(ctx, ctx.config.default_language()));
     PageContext {
-        site: SiteCtx {
-            title: language.title.clone(),
-            description: language.description.clone(),
-            base_url: ctx.config.base_url.clone(),
-            base_path: ctx.config.base_path.clone(),
-            home_url: ctx
-                .url("_index.md", lang)
-                .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(lang))),
-            style_url: ctx.style_url.clone(),
-            sources_url: ctx.path(&ctx.generated_url(lang, "slug-sources")),
-            guide_url: ctx.path(&ctx.generated_url(lang, "slug-guide")),
-            glossary_url,
-            decide_url,
-            facts_date: newest.map(|d| ctx.format(lang).date(d)),
-        },
-        lang: LangCtx {
-            code: language.code.clone(),
-            name: language.name.clone(),
-            locale: language.locale.clone(),
-            dir: match language.direction {
-                Direction::Ltr => "ltr".into(),
-                Direction::Rtl => "rtl".into(),
-            },
-        },
+        site,
+        lang: lang_ctx,
         page,
         translations: Vec::new(),
         alternates: Vec::new(),
@@ -342,6 +308,45 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
         breadcrumbs: Vec::new(),
         serve_script: ctx.options.serve_script.clone(),
     }
+}
+
+/// The site and language parts of every page's context in `language` (once per build).
+pub(crate) fn site_context(
+    ctx: &Ctx<'_>,
+    language: &crate::config::Language,
+) -> (SiteCtx, LangCtx) {
+    let lang = language.code.as_str();
+    let decide_url = ctx
+        .entry("decide/_index.md", lang)
+        .and_then(|e| e.page.front.extra.get("start"))
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.strip_prefix("@/"))
+        .and_then(|k| ctx.url(k, lang));
+    let site = SiteCtx {
+        title: language.title.clone(),
+        description: language.description.clone(),
+        base_url: ctx.config.base_url.clone(),
+        base_path: ctx.config.base_path.clone(),
+        home_url: ctx
+            .url("_index.md", lang)
+            .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(lang))),
+        style_url: ctx.style_url.clone(),
+        sources_url: ctx.path(&ctx.generated_url(lang, "slug-sources")),
+        guide_url: ctx.path(&ctx.generated_url(lang, "slug-guide")),
+        glossary_url: ctx.url("glossary/_index.md", lang),
+        decide_url,
+        facts_date: ctx.newest_fact.map(|d| ctx.format(lang).date(d)),
+    };
+    let lang_ctx = LangCtx {
+        code: language.code.clone(),
+        name: language.name.clone(),
+        locale: language.locale.clone(),
+        dir: match language.direction {
+            Direction::Ltr => "ltr".into(),
+            Direction::Rtl => "rtl".into(),
+        },
+    };
+    (site, lang_ctx)
 }
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
@@ -380,10 +385,7 @@ pub(crate) fn child_entries<'c, 'a>(
 /// A fact or table's source line, for lists of sources.
 pub(crate) fn source_ctx(ctx: &Ctx<'_>, lang: &str, name: &str) -> Option<SourceCtx> {
     let fmt = ctx.format(lang);
-    let stale_before = ctx
-        .today
-        .checked_sub(jiff::Span::new().days(ctx.config.review_days))
-        .ok();
+    let stale_before = ctx.stale_before;
     let (label, value, note, meta) = if let Some(fact) = ctx.facts.lookup(name) {
         (
             fact.meta.label.get(lang).unwrap_or(name).to_string(),
@@ -450,17 +452,13 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
                 .or_else(|| ctx.facts.lookup_table(n).map(|t| t.meta.as_of))
         })
         .max();
-    let newest_site = ctx.facts.facts.values().map(|f| f.meta.as_of).max();
     let reviewed = front
         .reviewed
         .as_ref()
         .and_then(to_date)
         .or(newest_used)
-        .or(newest_site);
-    let stale_before = ctx
-        .today
-        .checked_sub(jiff::Span::new().days(ctx.config.review_days))
-        .ok();
+        .or(ctx.newest_fact);
+    let stale_before = ctx.stale_before;
 
     let default = &ctx.config.default_language().code;
     let outdated = !entry.fallback
