@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 
-use crate::render::{Sink, Site};
+use crate::render::{Piecewise, Sink, Site};
 
 /// A fresh folder beside the output that receives the new site. [`Staging::commit`] swaps it
 /// in; dropping it without a commit (an error anywhere) removes it and leaves the output alone.
@@ -97,18 +97,15 @@ impl Sink for Staging {
         Ok(())
     }
 
-    fn put_with(
-        &self,
-        path: String,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
-    ) -> Result<()> {
+    fn open(&self, path: String) -> Result<Piecewise> {
         let file = self.prepare(&path)?;
         let handle = std::fs::File::create(&file)
             .with_context(|| format!("cannot write `{}`", file.display()))?;
-        let mut out = std::io::BufWriter::new(handle);
-        write(&mut out)?;
-        std::io::Write::flush(&mut out)
-            .with_context(|| format!("cannot write `{}`", file.display()))?;
+        Ok(Piecewise::on_disk(path, handle, file))
+    }
+
+    fn close(&self, file: Piecewise) -> Result<()> {
+        file.finish()?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

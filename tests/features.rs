@@ -454,7 +454,7 @@ fn the_one_page_guide_links_only_inside_itself_and_its_ids_are_unique() {
                 );
                 inside += 1;
             } else {
-                // The fixture's one plain root-relative link is kept as the author wrote it.
+                // Links to pages of the guide, even root-relative ones, became anchors.
                 assert!(
                     href.starts_with("https://") || href == "/en/guide/",
                     "{file}: {href} leaves the page"

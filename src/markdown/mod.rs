@@ -3,6 +3,7 @@
 
 pub mod glossary;
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -33,8 +34,26 @@ pub struct Env<'a> {
     pub this_entry: Option<&'a str>,
     /// Where problems go.
     pub report: &'a Report,
-    /// Prefix of heading ids, when several pages share one HTML page (the one-page guide).
-    pub id_prefix: Option<&'a str>,
+    /// Also write the page as a chapter of the one-page guide, with these links.
+    pub guide: Option<&'a GuideLinks<'a>>,
+    /// Write the HTML without line breaks between blocks (a minified site), or as
+    /// pulldown-cmark does, one block a line (easier to read and diff).
+    pub compact: bool,
+}
+
+/// How a page's links and ids change when it is a chapter of the one-page guide, where every
+/// page of the site shares one HTML page.
+#[derive(Debug)]
+pub struct GuideLinks<'a> {
+    /// URL path of each page in the guide (`/repo/es/guia/x/`, as links to it are written)
+    /// -> its anchor in the guide (`#p-guide-x`); glossary entries included.
+    pub anchors: &'a HashMap<String, String>,
+    /// The chapter's anchor, without `#`: every id in the chapter starts with it and `--`,
+    /// so that two chapters' ids never collide.
+    pub prefix: &'a str,
+    /// URL path of the page itself (`/repo/es/guia/x/`), against which relative links and
+    /// images resolve.
+    pub page: &'a str,
 }
 
 /// A page's Markdown, rendered.
@@ -51,6 +70,10 @@ pub struct Rendered {
     /// Links to other pages with a `#fragment`, checked once every page is rendered:
     /// (target URL, fragment, line).
     pub fragment_links: Vec<(String, String, usize)>,
+    /// The page contains raw HTML (sanitised): the only HTML here not written compactly.
+    pub raw_html: bool,
+    /// The page as a chapter of the one-page guide, when [`Env::guide`] asked for it.
+    pub guide_html: Option<String>,
 }
 
 /// A heading of a page.
@@ -106,6 +129,8 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     let mut heading_ids: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut pending_text: Option<(String, Range<usize>)> = None;
+    // Fact tables of the page: their HTML, and the same table with the guide's ids.
+    let mut tables: Vec<(String, String)> = Vec::new();
 
     let parser = Parser::new_ext(text, options()).into_offset_iter();
     // Adjacent text events are merged first: a fact name such as `claims_2023` can be split
@@ -157,9 +182,12 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 match env.facts.lookup_table(name) {
                     Some(table) => {
                         out.facts.insert(name.to_string());
-                        events.push(Event::Html(
-                            table.to_html(env.lang, env.format, env.id_prefix).into(),
-                        ));
+                        let html = table.to_html(env.lang, env.format, None);
+                        if let Some(guide) = env.guide {
+                            let ids = Some(guide.prefix);
+                            tables.push((html.clone(), table.to_html(env.lang, env.format, ids)));
+                        }
+                        events.push(Event::Html(html.into()));
                     }
                     None => env.report.error(
                         page.diagnostic(line_of(r), format!("unknown table `{name}`"))
@@ -242,10 +270,6 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                         Some(id) => id.to_string(),
                         None => unique_id(&mut heading_ids, &slugify(&title)),
                     };
-                    let id = match env.id_prefix {
-                        Some(prefix) => format!("{prefix}--{id}"),
-                        None => id,
-                    };
                     if let Event::Start(Tag::Heading { classes, .. }) = &events[start] {
                         events[start] = Event::Start(Tag::Heading {
                             level,
@@ -304,23 +328,173 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
         }
     }
 
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    match env.glossary {
+    let events: Vec<Event<'_>> = match env.glossary {
         Some(matcher) => {
             let mut linker = glossary::link_terms(events.into_iter(), matcher, env.this_entry);
-            pulldown_cmark::html::push_html(&mut html, &mut linker);
+            let linked = (&mut linker).collect();
             out.terms = linker.linked().iter().map(|s| s.to_string()).collect();
+            linked
         }
-        None => pulldown_cmark::html::push_html(&mut html, events.into_iter()),
-    }
+        None => events,
+    };
     // Markdown without raw HTML cannot produce a script or a foreign resource (links and
     // images were checked above), so only pages that contain raw HTML pay for sanitising.
-    out.html = if has_raw_html {
-        SANITIZER.clean(&html).to_string()
-    } else {
-        html
+    let clean = |html: String| {
+        if has_raw_html {
+            SANITIZER.clean(&html).to_string()
+        } else {
+            html
+        }
     };
+    if let Some(guide) = env.guide {
+        let chapter = events.iter().map(|e| guide.rewrite(e.clone(), &tables));
+        out.guide_html = Some(clean(write_html(chapter, text.len(), env.compact)));
+    }
+    out.html = clean(write_html(events.into_iter(), text.len(), env.compact));
+    out.raw_html = has_raw_html;
     out
+}
+
+impl GuideLinks<'_> {
+    /// The event as the guide's chapter writes it: ids prefixed, links to pages of the guide
+    /// turned into links to their chapters, relative URLs resolved against the page's own.
+    fn rewrite<'e>(&self, event: Event<'e>, tables: &[(String, String)]) -> Event<'e> {
+        let prefixed = |id: &str| CowStr::from(format!("{}--{id}", self.prefix));
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id: Some(id),
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level,
+                id: Some(prefixed(&id)),
+                classes,
+                attrs,
+            }),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.url(&dest_url, true),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.url(&dest_url, false),
+                title,
+                id,
+            }),
+            Event::FootnoteReference(name) => Event::FootnoteReference(prefixed(&name)),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                Event::Start(Tag::FootnoteDefinition(prefixed(&name)))
+            }
+            Event::Html(html) => match tables.iter().find(|(page, _)| **page == *html) {
+                Some((_, chapter)) => Event::Html(chapter.clone().into()),
+                None => Event::Html(html),
+            },
+            other => other,
+        }
+    }
+
+    /// A link's destination inside the guide; `page_link`: it may point to a chapter.
+    fn url<'e>(&self, dest: &CowStr<'e>, page_link: bool) -> CowStr<'e> {
+        if let Some(fragment) = dest.strip_prefix('#') {
+            return format!("#{}--{fragment}", self.prefix).into();
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (dest.as_ref(), None),
+        };
+        if page_link && let Some(anchor) = self.anchors.get(path) {
+            return match fragment {
+                Some(fragment) => format!("{anchor}--{fragment}").into(),
+                None => anchor.clone().into(),
+            };
+        }
+        if !dest.is_empty() && !dest.starts_with('/') && scheme(dest).is_none() {
+            return format!("{}{dest}", self.page).into();
+        }
+        dest.clone()
+    }
+}
+
+/// Writes events as HTML, compactly: pulldown-cmark puts a line break after every block,
+/// which a minifier would only remove again. Running minify-html over every page's body was
+/// a fifth of a large build; writing it compact in the first place costs nothing.
+///
+/// Line breaks are dropped from everything pulldown-cmark writes except code blocks and raw
+/// HTML, which are written as they are. That is safe because outside code blocks CommonMark
+/// text holds no line break: the break between two lines of a paragraph is a `SoftBreak`
+/// event, written here as the space it means.
+///
+/// Without `compact`, pulldown-cmark's own layout is kept.
+fn write_html<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    size_hint: usize,
+    compact: bool,
+) -> String {
+    /// `fmt::Write` over the output that drops line breaks unless `verbatim` is set.
+    struct Compact<'s> {
+        out: &'s mut String,
+        verbatim: &'s Cell<bool>,
+    }
+    impl std::fmt::Write for Compact<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            if self.verbatim.get() || !s.contains('\n') {
+                self.out.push_str(s);
+            } else {
+                s.split('\n').for_each(|part| self.out.push_str(part));
+            }
+            Ok(())
+        }
+    }
+    let mut html = String::with_capacity(size_hint * 3 / 2);
+    if !compact {
+        pulldown_cmark::html::push_html(&mut html, events);
+        return html;
+    }
+    let verbatim = Cell::new(false);
+    let mut in_code = false;
+    // The writer asks for the next event only when it has written the previous one, so the
+    // flag set here holds while the event it describes is written.
+    let events = events.map(|event| {
+        let (event, keep) = match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                (event, false)
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                (event, false)
+            }
+            Event::Text(_) if in_code => (event, true),
+            Event::Html(_) | Event::InlineHtml(_) => (event, true),
+            Event::SoftBreak => (Event::Text(CowStr::Borrowed(" ")), false),
+            Event::Text(text) if text.contains('\n') => {
+                (Event::Text(text.replace('\n', " ").into()), false)
+            }
+            other => (other, false),
+        };
+        verbatim.set(keep);
+        event
+    });
+    let writer = Compact {
+        out: &mut html,
+        verbatim: &verbatim,
+    };
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(writer, events);
+    html
 }
 
 /// A heading whose events are being collected: its id comes from its whole text.
@@ -399,8 +573,6 @@ fn check_link(
             return dest.to_string();
         };
         return match fragment {
-            // Inside the one-page guide, a page is an anchor and its headings are prefixed.
-            Some(fragment) if url.starts_with('#') => format!("{url}--{fragment}"),
             Some(fragment) => {
                 out.fragment_links
                     .push((url.clone(), fragment.to_string(), line));
@@ -410,10 +582,7 @@ fn check_link(
         };
     }
     let lower = dest.to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| {
-        s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-    });
+    let scheme = scheme(&lower);
     if lower.starts_with("//") || scheme.is_some_and(|s| s == "http" || s == "https") {
         if image {
             env.report.error(
@@ -436,10 +605,6 @@ fn check_link(
         }
         return dest.to_string();
     }
-    // A same-page anchor inside the one-page guide: the page's headings carry its prefix.
-    if let (Some(fragment), Some(prefix)) = (dest.strip_prefix('#'), env.id_prefix) {
-        return format!("#{prefix}--{fragment}");
-    }
     if let Some(path) = dest.strip_prefix('/') {
         let path_only = path.split(['#', '?']).next().unwrap_or_default();
         if !(env.exists)(path_only) {
@@ -454,6 +619,14 @@ fn check_link(
         return format!("{}{path}", env.base_path);
     }
     dest.to_string()
+}
+
+/// The scheme of a URL (`https`, `mailto`), if it has one.
+fn scheme(url: &str) -> Option<&str> {
+    url.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+    })
 }
 
 /// URLs on other hosts that raw HTML would load (images, media, frames, styles): the
@@ -574,6 +747,14 @@ mod tests {
     /// three lines long, in a site with base path `/repo/` where `@/guide/b.md` exists and
     /// `/es/guia/b/` is a page. Returns the HTML and the problems found.
     fn render_es(body: &str) -> (String, Vec<crate::diag::Diagnostic>, Rendered) {
+        render_es_with(body, None, false)
+    }
+
+    fn render_es_with(
+        body: &str,
+        guide: Option<&GuideLinks<'_>>,
+        compact: bool,
+    ) -> (String, Vec<crate::diag::Diagnostic>, Rendered) {
         let source = format!("+++\ntitle = \"A\"\n+++\n{body}");
         let page = Page {
             key: "guide/a.md".into(),
@@ -601,11 +782,65 @@ mod tests {
             glossary: None,
             this_entry: None,
             report: &report,
-            id_prefix: None,
+            guide,
+            compact,
         };
         let rendered = render(&page, &env);
         let errors = report.check().map_or_else(|e| e.0, |()| Vec::new());
         (rendered.html.clone(), errors, rendered)
+    }
+
+    #[test]
+    fn compact_html_has_no_line_breaks_but_code_and_raw_html_keep_theirs() {
+        let body = "Una línea\ny otra.\n\n- a\n- b\n\n```\nx = 1\n\ny = 2\n```\n\n<pre>\n  raw\n</pre>\n\n---\n";
+        let (html, errors, rendered) = render_es_with(body, None, true);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(html.starts_with("<p>Una línea y otra.</p><ul><li>a</li><li>b</li></ul><pre><code>x = 1\n\ny = 2\n</code></pre>"), "{html}");
+        // Raw HTML is written as it is (then sanitised, which re-serialises it), and the page
+        // says so: its body goes through the minifier.
+        assert!(html.contains("<pre>  raw\n</pre>\n<hr>"), "{html}");
+        assert!(rendered.raw_html);
+        // Not compact: pulldown-cmark's own layout, one block a line.
+        let (html, _, _) = render_es_with(body, None, false);
+        assert!(
+            html.starts_with("<p>Una línea\ny otra.</p>\n<ul>\n<li>a</li>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_guide_chapter_links_inside_the_guide_and_prefixes_its_ids() {
+        let anchors: HashMap<String, String> =
+            [("/repo/es/guia/b/".to_string(), "#p-guide-b".to_string())].into();
+        let guide = GuideLinks {
+            anchors: &anchors,
+            prefix: "p-guide-a",
+            page: "/repo/es/guia/a/",
+        };
+        let body = "## Plazos\n\nVea [b](@/guide/b.md), [su parte](@/guide/b.md#fin), \
+                    [arriba](#plazos), [fuera](https://example.org/) y ![foto](foto.png).[^1]\n\n\
+                    [^1]: Una nota.\n";
+        let (page, errors, rendered) = render_es_with(body, Some(&guide), true);
+        assert!(errors.is_empty(), "{errors:?}");
+        let chapter = rendered.guide_html.expect("a chapter");
+        assert!(page.contains(r#"<h2 id="plazos">"#), "{page}");
+        assert!(page.contains(r#"href="/repo/es/guia/b/#fin""#), "{page}");
+        assert!(page.contains(r#"src="foto.png""#), "{page}");
+        for expected in [
+            r#"<h2 id="p-guide-a--plazos">"#,
+            r##"<a href="#p-guide-b">b</a>"##,
+            r##"<a href="#p-guide-b--fin">su parte</a>"##,
+            r##"<a href="#p-guide-a--plazos">arriba</a>"##,
+            r#"<a href="https://example.org/">fuera</a>"#,
+            r#"src="/repo/es/guia/a/foto.png""#,
+            r##"href="#p-guide-a--1""##,
+            r#"id="p-guide-a--1""#,
+        ] {
+            assert!(
+                chapter.contains(expected),
+                "`{expected}` missing in {chapter}"
+            );
+        }
     }
 
     #[test]

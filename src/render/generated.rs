@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::context::*;
@@ -63,15 +62,12 @@ fn minify_css(css: &str) -> String {
         .map_or_else(|| css.to_string(), str::to_string)
 }
 
-/// Every generated page and site file.
+/// Every generated page and site file, except the one-page guides (see [`Guide`]).
 pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
-    // One language at a time: each one-page guide is large, and its chapters already render
-    // in parallel.
     for language in &ctx.config.languages {
         let lang = language.code.as_str();
         let mut out = Vec::new();
         sources_page(ctx, lang, &mut out);
-        guide_page(ctx, lang, sink)?;
         not_found_page(
             ctx,
             lang,
@@ -174,8 +170,60 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-/// Every article in order, the glossary at the end; links between them point inside the page.
-fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
+/// The one-page guide of one language: every article in order, the glossary at the end;
+/// links between them point inside the page. Planned before the pages render; each chapter
+/// is the page's own Markdown, written a second time with the guide's links and ids
+/// ([`crate::markdown::GuideLinks`]) while the page renders, and goes straight into the
+/// guide's file: a guide of thousands of pages is never held whole, nor parsed twice.
+pub(crate) struct Guide {
+    /// Where the guide goes.
+    pub(crate) path: String,
+    /// Chapters in order: the entry's index and its anchor (without `#`).
+    pub(crate) chapters: Vec<(usize, String)>,
+    /// URL path of each page in the guide -> its anchor (`#p-guide-x`), glossary entries too.
+    pub(crate) anchors: HashMap<String, String>,
+    /// The guide's page, minified, and where its chapters go in it.
+    skeleton: Vec<u8>,
+    at: usize,
+}
+
+impl Guide {
+    /// The page before the chapters.
+    pub(crate) fn head(&self) -> &[u8] {
+        &self.skeleton[..self.at]
+    }
+
+    /// The page after the chapters.
+    pub(crate) fn tail(&self) -> &[u8] {
+        &self.skeleton[self.at + BODY_MARKER.len()..]
+    }
+
+    /// Chapter `chapter` of the guide, whose body `html` came from page `entry`. Not
+    /// minified: the guide is the page for saving and printing (it has no weight budget),
+    /// and its Markdown is written compactly already.
+    pub(crate) fn chapter(
+        &self,
+        ctx: &Ctx<'_>,
+        entry: &super::Entry<'_>,
+        chapter: usize,
+        html: &str,
+    ) -> String {
+        let id = &self.chapters[chapter].1;
+        // An untranslated chapter is in the default language: say so to screen readers.
+        let lang_attr = if entry.fallback {
+            format!(" lang=\"{}\"", ctx.config.default_language().code)
+        } else {
+            String::new()
+        };
+        format!(
+            "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>{html}</section>",
+            crate::html::escape(&entry.page.front.title)
+        )
+    }
+}
+
+/// Plans the one-page guide of `lang`; `None` when its template failed (reported).
+pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
     let url = ctx.generated_url(lang, "slug-guide");
     // Chapters: the home page, its pages, then each section with its pages and subsections,
     // depth first, in the order of the sections' lists.
@@ -183,45 +231,42 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
     guide_order(ctx, "_index.md", lang, 2, &mut order);
     let anchor = |key: &str| {
         format!(
-            "#p-{}",
+            "p-{}",
             crate::markdown::slugify(key.trim_end_matches(".md").trim_end_matches("/_index"))
         )
     };
-    let mut anchors: HashMap<&str, String> = order.iter().map(|(k, _)| (*k, anchor(k))).collect();
-    // Glossary entries are at the end, by their ids, after the glossary's own heading.
-    anchors.insert("glossary/_index.md", "#glossary".to_string());
-    for e in ctx.entries.iter().filter(|e| {
-        e.lang.code == lang && e.key.starts_with("glossary/") && e.page.kind == Kind::Page
-    }) {
-        anchors.insert(
-            e.key,
-            format!(
-                "#{}",
-                e.key
-                    .trim_start_matches("glossary/")
-                    .trim_end_matches(".md")
-            ),
-        );
-    }
-    let order: Vec<(&super::Entry<'_>, String, u8)> = order
-        .iter()
-        .filter_map(|(key, level)| {
-            let entry = ctx.entry(key, lang)?;
-            Some((
-                entry,
-                anchor(key).trim_start_matches('#').to_string(),
-                *level,
-            ))
-        })
-        .collect();
-    let chapters: Vec<ChapterCtx> = order
-        .iter()
-        .map(|(entry, id, level)| ChapterCtx {
+    let mut anchors = HashMap::new();
+    let mut chapters = Vec::new();
+    let mut toc = Vec::new();
+    for (key, level) in order {
+        let Some(&i) = ctx.index.get(&(key, lang)) else {
+            continue;
+        };
+        let entry = &ctx.entries[i];
+        let id = anchor(key);
+        anchors.insert(ctx.path(&entry.url), format!("#{id}"));
+        toc.push(ChapterCtx {
             id: id.clone(),
             title: entry.page.front.title.clone(),
-            level: *level,
-        })
-        .collect();
+            level,
+        });
+        chapters.push((i, id));
+    }
+    // Glossary entries are at the end, by their ids, after the glossary's own heading.
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| e.lang.code == lang && e.key.starts_with("glossary/"))
+    {
+        let id = match e.page.kind {
+            Kind::Section => "glossary",
+            Kind::Page => e
+                .key
+                .trim_start_matches("glossary/")
+                .trim_end_matches(".md"),
+        };
+        anchors.insert(ctx.path(&e.url), format!("#{id}"));
+    }
     let mut entries = ctx.glossary_entries.get(lang).cloned().unwrap_or_default();
     for e in &mut entries {
         e.url = format!("#{}", e.id);
@@ -234,7 +279,7 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
         permalink: ctx.permalink(&url),
         content_lang: lang.into(),
         content: BODY_MARKER.into(),
-        chapters,
+        chapters: toc,
         entries,
         ..PageCtx::default()
     };
@@ -242,32 +287,20 @@ fn guide_page(ctx: &Ctx<'_>, lang: &str, sink: &dyn Sink) -> Result<()> {
     everywhere(ctx, &mut context, lang, |l| {
         ctx.generated_url(l, "slug-guide")
     });
-    let Some((path, skeleton, at)) = render_skeleton(
+    let (path, skeleton, at) = render_skeleton(
         ctx,
         lang,
         "guide.html",
         &context,
         &url,
         std::path::Path::new("(one-page guide)"),
-    ) else {
-        return Ok(());
-    };
-    // The chapters are rendered in parallel a batch at a time and written in order, straight
-    // into the output: a guide of thousands of pages is never held whole, nor passed through
-    // Tera or the minifier as one string.
-    sink.put_with(path, &mut |w| {
-        w.write_all(&skeleton[..at])?;
-        for batch in order.chunks(GUIDE_BATCH) {
-            let bodies: Vec<String> = batch
-                .par_iter()
-                .map(|(entry, id, _)| chapter(ctx, entry, id, &anchors))
-                .collect();
-            for body in bodies {
-                w.write_all(body.as_bytes())?;
-            }
-        }
-        w.write_all(&skeleton[at + BODY_MARKER.len()..])?;
-        Ok(())
+    )?;
+    Some(Guide {
+        path,
+        chapters,
+        anchors,
+        skeleton,
+        at,
     })
 }
 
@@ -295,31 +328,6 @@ fn guide_order<'a>(
             guide_order(ctx, section.key, lang, inner, order);
         }
     }
-}
-
-/// Chapters of the one-page guide rendered together before they are written.
-const GUIDE_BATCH: usize = 256;
-
-/// One chapter of the one-page guide. Not minified: the guide is the page for saving and
-/// printing (it has no weight budget), pulldown-cmark writes no redundant whitespace, and
-/// minifying every article a second time cost a quarter of a large build.
-fn chapter(
-    ctx: &Ctx<'_>,
-    entry: &super::Entry<'_>,
-    id: &str,
-    anchors: &HashMap<&str, String>,
-) -> String {
-    let body = ctx.markdown(entry, None, Some(anchors)).html;
-    // An untranslated chapter is in the default language: say so to screen readers.
-    let lang_attr = if entry.fallback {
-        format!(" lang=\"{}\"", ctx.config.default_language().code)
-    } else {
-        String::new()
-    };
-    format!(
-        "<section class=\"chapter\" aria-labelledby=\"{id}\"{lang_attr}><h2 id=\"{id}\">{}</h2>\n{body}</section>\n",
-        crate::html::escape(&entry.page.front.title)
-    )
 }
 
 fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, out: &mut Vec<(String, Vec<u8>)>) {

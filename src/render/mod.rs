@@ -8,7 +8,7 @@ mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::config::{Config, Language};
@@ -41,16 +41,76 @@ pub trait Sink: Sync {
     /// Stores one output file; `path` is relative to the output folder.
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
 
-    /// Stores a large file piece by piece: `write` writes its bytes in order. By default the
-    /// pieces are gathered and stored with [`Sink::put`].
-    fn put_with(
-        &self,
-        path: String,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
-    ) -> Result<()> {
-        let mut bytes = Vec::new();
-        write(&mut bytes)?;
-        self.put(path, bytes)
+    /// Starts a large file that is written piece by piece and stored by [`Sink::close`]. By
+    /// default the pieces are gathered in memory and stored with [`Sink::put`].
+    fn open(&self, path: String) -> Result<Piecewise> {
+        Ok(Piecewise::in_memory(path))
+    }
+
+    /// Stores a file begun with [`Sink::open`].
+    fn close(&self, file: Piecewise) -> Result<()> {
+        match file.finish()? {
+            (path, Some(bytes)) => self.put(path, bytes),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+/// A file being written piece by piece: from [`Sink::open`] to [`Sink::close`].
+#[derive(Debug)]
+pub struct Piecewise {
+    path: String,
+    to: Pieces,
+}
+
+#[derive(Debug)]
+enum Pieces {
+    Memory(Vec<u8>),
+    Disk(std::io::BufWriter<std::fs::File>, std::path::PathBuf),
+}
+
+impl Piecewise {
+    /// A file gathered in memory.
+    pub fn in_memory(path: String) -> Piecewise {
+        Piecewise {
+            path,
+            to: Pieces::Memory(Vec::new()),
+        }
+    }
+
+    /// A file written straight to `file`, which is `real` on disk (for messages).
+    pub fn on_disk(path: String, file: std::fs::File, real: std::path::PathBuf) -> Piecewise {
+        Piecewise {
+            path,
+            to: Pieces::Disk(std::io::BufWriter::new(file), real),
+        }
+    }
+
+    /// Its path, relative to the output folder.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Appends `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match &mut self.to {
+            Pieces::Memory(all) => all.extend_from_slice(bytes),
+            Pieces::Disk(out, real) => std::io::Write::write_all(out, bytes)
+                .with_context(|| format!("cannot write `{}`", real.display()))?,
+        }
+        Ok(())
+    }
+
+    /// Ends the file: its path, and its bytes when it was gathered in memory.
+    pub fn finish(self) -> Result<(String, Option<Vec<u8>>)> {
+        match self.to {
+            Pieces::Memory(all) => Ok((self.path, Some(all))),
+            Pieces::Disk(mut out, real) => {
+                std::io::Write::flush(&mut out)
+                    .with_context(|| format!("cannot write `{}`", real.display()))?;
+                Ok((self.path, None))
+            }
+        }
     }
 }
 
@@ -92,16 +152,16 @@ impl Sink for Recorder<'_> {
         self.inner.put(path, bytes)
     }
 
-    fn put_with(
-        &self,
-        path: String,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
-    ) -> Result<()> {
+    fn open(&self, path: String) -> Result<Piecewise> {
         self.paths
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(path.clone());
-        self.inner.put_with(path, write)
+        self.inner.open(path)
+    }
+
+    fn close(&self, file: Piecewise) -> Result<()> {
+        self.inner.close(file)
     }
 }
 
@@ -159,8 +219,6 @@ pub(crate) struct Ctx<'a> {
     pub(crate) entries: Vec<Entry<'a>>,
     pub(crate) index: HashMap<(&'a str, &'a str), usize>,
     pub(crate) glossaries: BTreeMap<String, glossary::Matcher>,
-    /// The same terms linking to the entries' anchors in the one-page guide.
-    pub(crate) guide_glossaries: BTreeMap<String, glossary::Matcher>,
     pub(crate) style_url: String,
     pub(crate) today: jiff::civil::Date,
     /// Every path of the output that a root-relative link may point to.
@@ -237,7 +295,6 @@ pub fn render(
         entries,
         index,
         glossaries: BTreeMap::new(),
-        guide_glossaries: BTreeMap::new(),
         style_url,
         today,
         paths: HashSet::new(),
@@ -283,7 +340,7 @@ pub fn render(
         .iter()
         .map(|l| (l.code.clone(), templates::site_context(&ctx, l)))
         .collect();
-    ctx.glossaries = glossaries(&ctx, false);
+    ctx.glossaries = glossaries(&ctx);
     ctx.paths = output_paths(&ctx, content, &static_paths);
     check_questions(&ctx);
     report.check()?;
@@ -294,7 +351,7 @@ pub fn render(
             .par_iter()
             .filter(|entry| entry.key == only)
             .try_for_each(|entry| {
-                let mut body = render_markdown(&ctx, entry);
+                let mut body = ctx.markdown(entry, None, None);
                 match templates::page(&ctx, entry, &mut body) {
                     Some((path, bytes)) => sink.put(path, bytes),
                     None => Ok(()),
@@ -303,33 +360,14 @@ pub fn render(
         report.check()?;
         return Ok(Rendering::default());
     }
-    ctx.guide_glossaries = glossaries(&ctx, true);
     ctx.glossary_entries = config
         .languages
         .iter()
         .map(|l| (l.code.clone(), templates::glossary_entries(&ctx, &l.code)))
         .collect();
 
-    // Each page goes from Markdown through its template into the sink in one step, so only
-    // the pages in flight are in memory. The generated pages (the one-page guides above all)
-    // render beside them. What is kept of each page is what the link checks need.
-    let (rendered, generated) = rayon::join(
-        || {
-            ctx.entries
-                .par_iter()
-                .map(|entry| {
-                    let mut body = render_markdown(&ctx, entry);
-                    if let Some((path, bytes)) = templates::page(&ctx, entry, &mut body) {
-                        sink.put(path, bytes)?;
-                    }
-                    Ok(body)
-                })
-                .collect::<Result<Vec<Rendered>>>()
-        },
-        || generated::pages(&ctx, sink),
-    );
-    let rendered = rendered?;
-    generated?;
+    generated::pages(&ctx, sink)?;
+    let rendered = pages(&ctx, sink)?;
     let mut counts = BTreeMap::new();
     let mut sources = BTreeMap::new();
     for entry in &ctx.entries {
@@ -355,6 +393,83 @@ pub fn render(
         pages: counts,
         sources,
     })
+}
+
+/// Pages rendered together; the one-page guides get their chapters a batch at a time.
+const PAGE_BATCH: usize = 512;
+
+/// Renders every content page into `sink`, and the one-page guides from them. Returns what
+/// the site-wide checks need of each page, in the order of `ctx.entries`.
+///
+/// Each page goes from Markdown through its template into the sink in one step, so only the
+/// pages in flight are in memory. Pages that are chapters of a one-page guide come first, in
+/// the guide's order, in batches rendered in parallel; after each batch its chapters are
+/// appended to the guides' files.
+fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
+    let guides: Vec<generated::Guide> = ctx
+        .config
+        .languages
+        .iter()
+        .filter_map(|l| generated::guide(ctx, &l.code))
+        .collect();
+    // (entry, (guide, chapter) when the page is one)
+    let mut work: Vec<(usize, Option<(usize, usize)>)> = Vec::with_capacity(ctx.entries.len());
+    let mut planned = vec![false; ctx.entries.len()];
+    for (g, guide) in guides.iter().enumerate() {
+        for (c, &(i, _)) in guide.chapters.iter().enumerate() {
+            if !std::mem::replace(&mut planned[i], true) {
+                work.push((i, Some((g, c))));
+            }
+        }
+    }
+    work.extend(
+        (0..ctx.entries.len())
+            .filter(|&i| !planned[i])
+            .map(|i| (i, None)),
+    );
+
+    let mut files = Vec::with_capacity(guides.len());
+    for guide in &guides {
+        let mut file = sink.open(guide.path.clone())?;
+        file.write(guide.head())?;
+        files.push(file);
+    }
+    let mut rendered: Vec<Option<Rendered>> = Vec::new();
+    rendered.resize_with(ctx.entries.len(), || None);
+    for batch in work.chunks(PAGE_BATCH) {
+        let bodies = batch
+            .par_iter()
+            .map(|&(i, chapter)| {
+                let entry = &ctx.entries[i];
+                let page = ctx.path(&entry.url);
+                let links = chapter.map(|(g, c)| markdown::GuideLinks {
+                    anchors: &guides[g].anchors,
+                    prefix: &guides[g].chapters[c].1,
+                    page: &page,
+                });
+                let mut body = ctx.markdown(entry, None, links.as_ref());
+                if let Some((path, bytes)) = templates::page(ctx, entry, &mut body) {
+                    sink.put(path, bytes)?;
+                }
+                Ok(body)
+            })
+            .collect::<Result<Vec<Rendered>>>()?;
+        for (&(i, chapter), mut body) in batch.iter().zip(bodies) {
+            if let (Some((g, c)), Some(html)) = (chapter, body.guide_html.take()) {
+                let text = guides[g].chapter(ctx, &ctx.entries[i], c, &html);
+                files[g].write(text.as_bytes())?;
+            }
+            rendered[i] = Some(body);
+        }
+    }
+    for (guide, mut file) in guides.iter().zip(files) {
+        file.write(guide.tail())?;
+        sink.close(file)?;
+    }
+    Ok(rendered
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect())
 }
 
 /// Every (page, language) to produce, with its URL; two pages at one URL are an error.
@@ -482,18 +597,16 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// Renders Markdown `text` of `entry` (body or a front-matter value) in its language.
+    /// Renders Markdown `text` of `entry` (body or a front-matter value) in its language;
+    /// `guide`: write the body as a chapter of the one-page guide too.
     pub(crate) fn markdown(
         &self,
         entry: &Entry<'_>,
         text: Option<&str>,
-        id_prefix: Option<&HashMap<&str, String>>,
+        guide: Option<&markdown::GuideLinks<'_>>,
     ) -> Rendered {
         let lang = entry.lang.code.as_str();
-        let resolve = |key: &str| match id_prefix {
-            Some(anchors) => anchors.get(key).cloned().or_else(|| self.url(key, lang)),
-            None => self.url(key, lang),
-        };
+        let resolve = |key: &str| self.url(key, lang);
         let exists = |path: &str| self.paths.contains(path);
         let this_entry = entry
             .key
@@ -508,18 +621,16 @@ impl<'a> Ctx<'a> {
             facts: self.facts,
             format: self.format(lang),
             // Front-matter snippets become link texts and list items: no glossary links
-            // there, or an answer (itself a link) would hold a link. Inside the one-page
-            // guide, terms link to the guide's own glossary.
-            glossary: match (entry.fallback || text.is_some(), id_prefix) {
-                (true, _) => None,
-                (false, None) => self.glossaries.get(lang),
-                (false, Some(_)) => self.guide_glossaries.get(lang),
+            // there, or an answer (itself a link) would hold a link.
+            glossary: if entry.fallback || text.is_some() {
+                None
+            } else {
+                self.glossaries.get(lang)
             },
             this_entry,
             report: self.report,
-            id_prefix: id_prefix
-                .and_then(|a| a.get(entry.key))
-                .map(|s| s.trim_start_matches('#')),
+            guide,
+            compact: self.config.minify,
         };
         match text {
             None => markdown::render(entry.page, &env),
@@ -528,13 +639,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn render_markdown(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Rendered {
-    ctx.markdown(entry, None, None)
-}
-
-/// The glossary terms of each language, from the real (translated) entries. `in_guide`: the
-/// terms link to the entries' anchors at the end of the one-page guide instead of their pages.
-fn glossaries(ctx: &Ctx<'_>, in_guide: bool) -> BTreeMap<String, glossary::Matcher> {
+/// The glossary terms of each language, from the real (translated) entries.
+fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
     let mut out = BTreeMap::new();
     for language in &ctx.config.languages {
         let mut claimed: HashMap<String, &str> = HashMap::new();
@@ -574,11 +680,7 @@ fn glossaries(ctx: &Ctx<'_>, in_guide: bool) -> BTreeMap<String, glossary::Match
             }
             terms.push(glossary::Term {
                 id: id.to_string(),
-                url: if in_guide {
-                    format!("#{id}")
-                } else {
-                    ctx.path(&entry.url)
-                },
+                url: ctx.path(&entry.url),
                 title: entry.page.front.description.clone(),
                 phrases,
             });

@@ -174,7 +174,9 @@ pub(crate) fn page(
     let context = page_context(ctx, entry, body);
     // The page's HTML is spliced into the page and dropped: nothing else needs it afterwards.
     let html = std::mem::take(&mut body.html);
-    let html = if ctx.config.minify {
+    // Markdown is written compactly; only raw HTML (sanitised, as the translator wrote it)
+    // goes through the minifier.
+    let html = if ctx.config.minify && body.raw_html {
         String::from_utf8_lossy(&minify(ctx.config, html)).into_owned()
     } else {
         html
