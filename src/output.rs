@@ -64,7 +64,7 @@ impl Staging {
         }
         self.committed = true;
         if old.exists() {
-            std::fs::remove_dir_all(&old)
+            remove_dir_all_parallel(&old)
                 .with_context(|| format!("cannot remove the old site at `{}`", old.display()))?;
         }
         Ok(self.written.load(Ordering::Relaxed))
@@ -117,6 +117,21 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.fresh);
         }
     }
+}
+
+/// Removes a folder, its subfolders in parallel: a large site's old copy is thousands of
+/// files, and removing them one by one was a tenth of a build's wall time.
+fn remove_dir_all_parallel(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// Writes an in-memory `site` to `out`, replacing what was there. Returns the number of files.

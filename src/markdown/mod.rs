@@ -292,7 +292,7 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 title,
                 id,
             }) => {
-                let dest = check_link(page, env, &dest_url, false, line_of(&range), &mut out);
+                let dest = check_link(page, env, &dest_url, false, &|| line_of(&range), &mut out);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest.into(),
@@ -306,7 +306,7 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 title,
                 id,
             }) => {
-                let dest = check_link(page, env, &dest_url, true, line_of(&range), &mut out);
+                let dest = check_link(page, env, &dest_url, true, &|| line_of(&range), &mut out);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -557,7 +557,8 @@ fn check_link(
     env: &Env<'_>,
     dest: &str,
     image: bool,
-    line: usize,
+    // Counting lines is only worth it for a link that needs a message or a later check.
+    line: &dyn Fn() -> usize,
     out: &mut Rendered,
 ) -> String {
     if let Some(target) = dest.strip_prefix("@/") {
@@ -567,7 +568,7 @@ fn check_link(
         };
         let Some(url) = (env.resolve)(key) else {
             env.report.error(
-                page.diagnostic(line, format!("link to `@/{key}`: there is no such page"))
+                page.diagnostic(line(), format!("link to `@/{key}`: there is no such page"))
                     .help("an @/ link names a file under content/, with .md: @/guide/apply-in-mexico.md"),
             );
             return dest.to_string();
@@ -575,7 +576,7 @@ fn check_link(
         return match fragment {
             Some(fragment) => {
                 out.fragment_links
-                    .push((url.clone(), fragment.to_string(), line));
+                    .push((url.clone(), fragment.to_string(), line()));
                 format!("{url}#{fragment}")
             }
             None => url,
@@ -586,7 +587,7 @@ fn check_link(
     if lower.starts_with("//") || scheme.is_some_and(|s| s == "http" || s == "https") {
         if image {
             env.report.error(
-                page.diagnostic(line, format!("the image `{dest}` is on another website"))
+                page.diagnostic(line(), format!("the image `{dest}` is on another website"))
                     .help("readers' phones must not contact other websites: save the image in content/ beside the page and link to it by its file name"),
             );
         }
@@ -596,7 +597,7 @@ fn check_link(
         if image || !matches!(scheme, "mailto" | "tel") {
             env.report.error(
                 page.diagnostic(
-                    line,
+                    line(),
                     format!("the link `{dest}` uses `{scheme}:`, which is not allowed"),
                 )
                 .help("links may start with https://, http://, mailto:, tel:, / or @/"),
@@ -610,7 +611,7 @@ fn check_link(
         if !(env.exists)(path_only) {
             env.report.error(
                 page.diagnostic(
-                    line,
+                    line(),
                     format!("link to `{dest}`: no page or file has that address"),
                 )
                 .help("to link to a page, use its file: @/guide/apply-in-mexico.md"),
