@@ -443,31 +443,37 @@ fn write_html<'a>(
     size_hint: usize,
     compact: bool,
 ) -> String {
-    /// `fmt::Write` over the output that drops line breaks unless `verbatim` is set.
+    /// The output; drops line breaks unless `verbatim` is set. Bytes, not `fmt::Write`:
+    /// pulldown-cmark's `fmt` writer checks every small piece it writes for UTF-8.
     struct Compact<'s> {
-        out: &'s mut String,
+        out: &'s mut Vec<u8>,
         verbatim: &'s Cell<bool>,
     }
-    impl std::fmt::Write for Compact<'_> {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            if self.verbatim.get() || !s.contains('\n') {
-                self.out.push_str(s);
+    impl std::io::Write for Compact<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if self.verbatim.get() || !bytes.contains(&b'\n') {
+                self.out.extend_from_slice(bytes);
             } else {
-                s.split('\n').for_each(|part| self.out.push_str(part));
+                for part in bytes.split(|&b| b == b'\n') {
+                    self.out.extend_from_slice(part);
+                }
             }
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut html = String::with_capacity(size_hint * 3 / 2);
-    if !compact {
-        pulldown_cmark::html::push_html(&mut html, events);
-        return html;
-    }
-    let verbatim = Cell::new(false);
+    let mut html = Vec::with_capacity(size_hint * 3 / 2);
+    let verbatim = Cell::new(!compact);
     let mut in_code = false;
     // The writer asks for the next event only when it has written the previous one, so the
     // flag set here holds while the event it describes is written.
     let events = events.map(|event| {
+        if !compact {
+            return event;
+        }
         let (event, keep) = match event {
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
@@ -492,9 +498,10 @@ fn write_html<'a>(
         out: &mut html,
         verbatim: &verbatim,
     };
-    // Writing into a String cannot fail.
-    let _ = pulldown_cmark::html::write_html_fmt(writer, events);
-    html
+    // Writing into memory cannot fail.
+    let _ = pulldown_cmark::html::write_html_io(writer, events);
+    // Every piece was a `str`, and only whole `\n` bytes were dropped: this is UTF-8.
+    String::from_utf8(html).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A heading whose events are being collected: its id comes from its whole text.
