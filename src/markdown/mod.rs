@@ -267,7 +267,12 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 {
                     let title: String = texts.concat();
                     let id = match id {
-                        Some(id) => id.to_string(),
+                        // Written by the author: kept, and taken, so that a later heading
+                        // with the same text gets another id.
+                        Some(id) => {
+                            *heading_ids.entry(id.to_string()).or_insert(0) += 1;
+                            id.to_string()
+                        }
                         None => unique_id(&mut heading_ids, &slugify(&title)),
                     };
                     if let Event::Start(Tag::Heading { classes, .. }) = &events[start] {
@@ -346,31 +351,88 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
             html
         }
     };
-    if let Some(guide) = env.guide {
-        let chapter = events.iter().map(|e| guide.rewrite(e.clone(), &tables));
-        out.guide_html = Some(clean(write_html(chapter, text.len(), env.compact)));
-    }
-    out.html = clean(write_html(events.into_iter(), text.len(), env.compact));
+    let Some(guide) = env.guide else {
+        out.html = clean(write_html(
+            events.into_iter(),
+            text.len(),
+            env.compact,
+            None,
+        ));
+        out.raw_html = has_raw_html;
+        return out;
+    };
+    // The guide's chapter differs from the page only in the events `rewrite` changes. When
+    // each of those writes the same HTML on its own as in the page (a heading's or a link's
+    // start tag, a table), the chapter is the page's HTML with those pieces swapped;
+    // otherwise (images, footnotes, which pulldown-cmark writes with what follows them) the
+    // chapter is written in full.
+    let changed: Vec<(usize, Event<'_>)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(k, e)| guide.rewrite(e, &tables).map(|r| (k, r)))
+        .collect();
+    let alone = |e: &Event<'_>| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading { .. } | Tag::Link { .. }) | Event::Html(_)
+        )
+    };
+    let (html, chapter) = if changed.iter().all(|(_, e)| alone(e)) {
+        let mut marks = Vec::with_capacity(events.len() + 1);
+        let html = write_html(
+            events.into_iter(),
+            text.len(),
+            env.compact,
+            Some(&mut marks),
+        );
+        let mut chapter = String::with_capacity(html.len() + changed.len() * 16);
+        let mut copied = 0;
+        for (k, event) in changed {
+            chapter.push_str(&html[copied..marks[k]]);
+            chapter.push_str(&write_html(std::iter::once(event), 64, env.compact, None));
+            copied = marks[k + 1];
+        }
+        chapter.push_str(&html[copied..]);
+        (html, chapter)
+    } else {
+        let mut changed = changed.into_iter().peekable();
+        let chapter =
+            events
+                .iter()
+                .enumerate()
+                .map(|(k, e)| match changed.next_if(|(at, _)| *at == k) {
+                    Some((_, changed)) => changed,
+                    None => e.clone(),
+                });
+        let chapter = write_html(chapter, text.len(), env.compact, None);
+        (
+            write_html(events.into_iter(), text.len(), env.compact, None),
+            chapter,
+        )
+    };
+    out.html = clean(html);
+    out.guide_html = Some(clean(chapter));
     out.raw_html = has_raw_html;
     out
 }
 
 impl GuideLinks<'_> {
-    /// The event as the guide's chapter writes it: ids prefixed, links to pages of the guide
-    /// turned into links to their chapters, relative URLs resolved against the page's own.
-    fn rewrite<'e>(&self, event: Event<'e>, tables: &[(String, String)]) -> Event<'e> {
+    /// The event as the guide's chapter writes it, when it differs from the page's: ids
+    /// prefixed, links to pages of the guide turned into links to their chapters, relative
+    /// URLs resolved against the page's own.
+    fn rewrite<'e>(&self, event: &Event<'e>, tables: &[(String, String)]) -> Option<Event<'e>> {
         let prefixed = |id: &str| CowStr::from(format!("{}--{id}", self.prefix));
-        match event {
+        let changed = match event {
             Event::Start(Tag::Heading {
                 level,
                 id: Some(id),
                 classes,
                 attrs,
             }) => Event::Start(Tag::Heading {
-                level,
-                id: Some(prefixed(&id)),
-                classes,
-                attrs,
+                level: *level,
+                id: Some(prefixed(id)),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
             }),
             Event::Start(Tag::Link {
                 link_type,
@@ -378,10 +440,10 @@ impl GuideLinks<'_> {
                 title,
                 id,
             }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: self.url(&dest_url, true),
-                title,
-                id,
+                link_type: *link_type,
+                dest_url: self.url(dest_url, true)?,
+                title: title.clone(),
+                id: id.clone(),
             }),
             Event::Start(Tag::Image {
                 link_type,
@@ -389,42 +451,44 @@ impl GuideLinks<'_> {
                 title,
                 id,
             }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: self.url(&dest_url, false),
-                title,
-                id,
+                link_type: *link_type,
+                dest_url: self.url(dest_url, false)?,
+                title: title.clone(),
+                id: id.clone(),
             }),
-            Event::FootnoteReference(name) => Event::FootnoteReference(prefixed(&name)),
+            Event::FootnoteReference(name) => Event::FootnoteReference(prefixed(name)),
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                Event::Start(Tag::FootnoteDefinition(prefixed(&name)))
+                Event::Start(Tag::FootnoteDefinition(prefixed(name)))
             }
-            Event::Html(html) => match tables.iter().find(|(page, _)| **page == *html) {
-                Some((_, chapter)) => Event::Html(chapter.clone().into()),
-                None => Event::Html(html),
-            },
-            other => other,
-        }
+            Event::Html(html) => {
+                let (_, chapter) = tables.iter().find(|(page, _)| **page == **html)?;
+                Event::Html(chapter.clone().into())
+            }
+            _ => return None,
+        };
+        Some(changed)
     }
 
-    /// A link's destination inside the guide; `page_link`: it may point to a chapter.
-    fn url<'e>(&self, dest: &CowStr<'e>, page_link: bool) -> CowStr<'e> {
+    /// A link's destination inside the guide, when it differs from the page's; `page_link`:
+    /// it may point to a chapter.
+    fn url<'e>(&self, dest: &str, page_link: bool) -> Option<CowStr<'e>> {
         if let Some(fragment) = dest.strip_prefix('#') {
-            return format!("#{}--{fragment}", self.prefix).into();
+            return Some(format!("#{}--{fragment}", self.prefix).into());
         }
         let (path, fragment) = match dest.split_once('#') {
             Some((path, fragment)) => (path, Some(fragment)),
-            None => (dest.as_ref(), None),
+            None => (dest, None),
         };
         if page_link && let Some(anchor) = self.anchors.get(path) {
-            return match fragment {
+            return Some(match fragment {
                 Some(fragment) => format!("{anchor}--{fragment}").into(),
                 None => anchor.clone().into(),
-            };
+            });
         }
         if !dest.is_empty() && !dest.starts_with('/') && scheme(dest).is_none() {
-            return format!("{}{dest}", self.page).into();
+            return Some(format!("{}{dest}", self.page).into());
         }
-        dest.clone()
+        None
     }
 }
 
@@ -438,16 +502,21 @@ impl GuideLinks<'_> {
 /// event, written here as the space it means.
 ///
 /// Without `compact`, pulldown-cmark's own layout is kept.
+///
+/// `marks`, when given, receives where each event's HTML begins, and the end.
 fn write_html<'a>(
     events: impl Iterator<Item = Event<'a>>,
     size_hint: usize,
     compact: bool,
+    mut marks: Option<&mut Vec<usize>>,
 ) -> String {
     /// The output; drops line breaks unless `verbatim` is set. Bytes, not `fmt::Write`:
     /// pulldown-cmark's `fmt` writer checks every small piece it writes for UTF-8.
     struct Compact<'s> {
         out: &'s mut Vec<u8>,
         verbatim: &'s Cell<bool>,
+        /// The length of `out`, for `marks`.
+        written: &'s Cell<usize>,
     }
     impl std::io::Write for Compact<'_> {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -458,6 +527,7 @@ fn write_html<'a>(
                     self.out.extend_from_slice(part);
                 }
             }
+            self.written.set(self.out.len());
             Ok(bytes.len())
         }
 
@@ -467,10 +537,15 @@ fn write_html<'a>(
     }
     let mut html = Vec::with_capacity(size_hint * 3 / 2);
     let verbatim = Cell::new(!compact);
+    let written = Cell::new(0);
     let mut in_code = false;
     // The writer asks for the next event only when it has written the previous one, so the
-    // flag set here holds while the event it describes is written.
+    // flag set here holds while the event it describes is written, and the length of the
+    // output is where the event's HTML begins.
     let events = events.map(|event| {
+        if let Some(marks) = marks.as_deref_mut() {
+            marks.push(written.get());
+        }
         if !compact {
             return event;
         }
@@ -497,9 +572,13 @@ fn write_html<'a>(
     let writer = Compact {
         out: &mut html,
         verbatim: &verbatim,
+        written: &written,
     };
     // Writing into memory cannot fail.
     let _ = pulldown_cmark::html::write_html_io(writer, events);
+    if let Some(marks) = marks {
+        marks.push(html.len());
+    }
     // Every piece was a `str`, and only whole `\n` bytes were dropped: this is UTF-8.
     String::from_utf8(html).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -848,6 +927,37 @@ mod tests {
                 chapter.contains(expected),
                 "`{expected}` missing in {chapter}"
             );
+        }
+    }
+
+    #[test]
+    fn a_chapter_spliced_from_the_page_is_the_chapter_written_in_full() {
+        let anchors: HashMap<String, String> =
+            [("/repo/es/guia/b/".to_string(), "#p-guide-b".to_string())].into();
+        let guide = GuideLinks {
+            anchors: &anchors,
+            prefix: "p-guide-a",
+            page: "/repo/es/guia/a/",
+        };
+        let body = "Texto *con* [b](@/guide/b.md \"título\") y [fin](@/guide/b.md#fin).\n\n\
+                    ## Plazos {#plazos .x}\n\n> Cita con [arriba](#plazos).\n\n\
+                    - uno\n- [dos](https://example.org/)\n\n```\ncódigo\n\n```\n\n\
+                    | a | b |\n|---|:-:|\n| [c](#plazos) | d |\n\n### Plazos\n\nFin.\n";
+        for compact in [true, false] {
+            // Without images or footnotes the chapter is spliced from the page's HTML; a
+            // relative image at the end makes the whole chapter be written again.
+            let (_, _, spliced) = render_es_with(body, Some(&guide), compact);
+            let spliced = spliced.guide_html.expect("a chapter");
+            let (_, errors, written) =
+                render_es_with(&format!("{body}\n![x](x.png)\n"), Some(&guide), compact);
+            assert!(errors.is_empty(), "{errors:?}");
+            let written = written.guide_html.expect("a chapter");
+            assert!(
+                written.contains(r#"src="/repo/es/guia/a/x.png""#),
+                "{written}"
+            );
+            assert!(written.starts_with(&spliced), "{spliced}\n---\n{written}");
+            assert!(spliced.contains(r#"id="p-guide-a--plazos-1""#), "{spliced}");
         }
     }
 
