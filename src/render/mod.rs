@@ -451,12 +451,14 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
                 if let Some((path, bytes)) = templates::page(ctx, entry, &mut body) {
                     sink.put(path, bytes)?;
                 }
+                if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
+                    body.guide_html = Some(guides[g].chapter(ctx, entry, c, html));
+                }
                 Ok(body)
             })
             .collect::<Result<Vec<Rendered>>>()?;
         for (&(i, chapter), mut body) in batch.iter().zip(bodies) {
-            if let (Some((g, c)), Some(html)) = (chapter, body.guide_html.take()) {
-                let text = guides[g].chapter(ctx, &ctx.entries[i], c, &html);
+            if let (Some((g, _)), Some(text)) = (chapter, body.guide_html.take()) {
                 files[g].write(text.as_bytes())?;
             }
             rendered[i] = Some(body);
