@@ -284,8 +284,9 @@ pub(crate) fn render_skeleton(
         url.to_string()
     };
     let skeleton = if ctx.templates.preminified {
-        // The templates were minified when they were loaded. Only what follows the last tag
-        // can still be whitespace around a value that rendered nothing (`serve_script`).
+        // The templates were minified when they were loaded. A space kept next to a value
+        // that rendered nothing (`serve_script` outside `senda serve`) can end the page,
+        // where it means nothing.
         let mut html = html;
         html.truncate(
             html.trim_end_matches(|c: char| c.is_ascii_whitespace())
