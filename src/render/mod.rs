@@ -4,6 +4,7 @@
 mod context;
 mod generated;
 mod hosts;
+mod premin;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -22,6 +22,9 @@ pub struct Templates {
     by_lang: BTreeMap<String, Tera>,
     /// Where each template came from, for messages.
     paths: BTreeMap<String, std::path::PathBuf>,
+    /// The templates were minified when they were loaded (see `premin`), so what they render
+    /// is minified already.
+    preminified: bool,
 }
 
 /// `t(key="…", count=3)`: an interface string in the page's language.
@@ -59,7 +62,10 @@ impl tera::Function for Translate {
 }
 
 impl Templates {
-    /// Compiles the theme's templates. A syntax error names the template file.
+    /// Compiles the theme's templates. A syntax error names the template file. When the site
+    /// is minified, the templates are minified here, once, rather than every page they render
+    /// (see `premin`); a theme that cannot be minified safely is compiled as written, and its
+    /// pages are minified one by one.
     pub fn load(
         theme: &Theme,
         strings: &Arc<Strings>,
@@ -75,7 +81,21 @@ impl Templates {
             paths.insert(name.to_string(), file.path.clone());
             sources.push((name.to_string(), text));
         }
-        if let Err(e) = tera.add_raw_templates(sources) {
+        let mut preminified = false;
+        if config.minify
+            && let Some(minified) = super::premin::minify_templates(&sources)
+        {
+            tera.register_filter(
+                super::premin::ATTRIBUTE_VALUE,
+                super::premin::attribute_value,
+            );
+            // Should the minified text not compile, the sources below report the real error.
+            preminified = tera.add_raw_templates(minified).is_ok();
+            if !preminified {
+                tera = Tera::default();
+            }
+        }
+        if !preminified && let Err(e) = tera.add_raw_templates(sources) {
             report.error(
                 Diagnostic::new(
                     std::path::Path::new("themes"),
@@ -87,6 +107,7 @@ impl Templates {
             return Ok(Templates {
                 by_lang: BTreeMap::new(),
                 paths,
+                preminified: false,
             });
         }
         // Tera escapes `/` as `&#x2F;` by default: five bytes for every slash of every URL on a
@@ -104,7 +125,11 @@ impl Templates {
             );
             by_lang.insert(language.code.clone(), t);
         }
-        Ok(Templates { by_lang, paths })
+        Ok(Templates {
+            by_lang,
+            paths,
+            preminified,
+        })
     }
 
     /// Whether the theme has template `name`.
@@ -260,7 +285,19 @@ pub(crate) fn render_skeleton(
     } else {
         url.to_string()
     };
-    let skeleton = minify(ctx.config, html);
+    let skeleton = if ctx.templates.preminified {
+        // The templates were minified when they were loaded. A space kept next to a value
+        // that rendered nothing (`serve_script` outside `senda serve`) can end the page,
+        // where it means nothing.
+        let mut html = html;
+        html.truncate(
+            html.trim_end_matches(|c: char| c.is_ascii_whitespace())
+                .len(),
+        );
+        html.into_bytes()
+    } else {
+        minify(ctx.config, html)
+    };
     if context.page.content != BODY_MARKER {
         let end = skeleton.len();
         return Some((path, skeleton, end));
