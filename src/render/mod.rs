@@ -367,8 +367,9 @@ pub fn render(
         .map(|l| (l.code.clone(), templates::glossary_entries(&ctx, &l.code)))
         .collect();
 
-    generated::pages(&ctx, sink)?;
-    let rendered = pages(&ctx, sink)?;
+    let (generated, rendered) = rayon::join(|| generated::pages(&ctx, sink), || pages(&ctx, sink));
+    generated?;
+    let rendered = rendered?;
     let mut counts = BTreeMap::new();
     let mut sources = BTreeMap::new();
     for entry in &ctx.entries {
@@ -437,38 +438,59 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
     }
     let mut rendered: Vec<Option<Rendered>> = Vec::new();
     rendered.resize_with(ctx.entries.len(), || None);
-    for batch in work.chunks(PAGE_BATCH) {
-        let bodies = batch
-            .par_iter()
-            .map(|&(i, chapter)| {
-                let entry = &ctx.entries[i];
-                let page = ctx.path(&entry.url);
-                let links = chapter.map(|(g, c)| markdown::GuideLinks {
-                    anchors: &guides[g].anchors,
-                    prefix: &guides[g].chapters[c].1,
-                    page: &page,
-                });
-                let mut body = ctx.markdown(entry, None, links.as_ref());
-                if let Some((path, bytes)) = templates::page(ctx, entry, &mut body) {
-                    sink.put(path, bytes)?;
+    std::thread::scope(|scope| -> Result<()> {
+        // A thread of its own writes each batch's chapters while the next batch renders.
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(usize, String)>>(1);
+        let writer = scope.spawn(move || -> Result<Vec<Piecewise>> {
+            for chapters in receive {
+                for (g, text) in chapters {
+                    files[g].write(text.as_bytes())?;
                 }
-                if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
-                    body.guide_html = Some(guides[g].chapter(ctx, entry, c, html));
-                }
-                Ok(body)
-            })
-            .collect::<Result<Vec<Rendered>>>()?;
-        for (&(i, chapter), mut body) in batch.iter().zip(bodies) {
-            if let (Some((g, _)), Some(text)) = (chapter, body.guide_html.take()) {
-                files[g].write(text.as_bytes())?;
             }
-            rendered[i] = Some(body);
+            Ok(files)
+        });
+        for batch in work.chunks(PAGE_BATCH) {
+            let bodies = batch
+                .par_iter()
+                .map(|&(i, chapter)| {
+                    let entry = &ctx.entries[i];
+                    let page = ctx.path(&entry.url);
+                    let links = chapter.map(|(g, c)| markdown::GuideLinks {
+                        anchors: &guides[g].anchors,
+                        prefix: &guides[g].chapters[c].1,
+                        page: &page,
+                    });
+                    let mut body = ctx.markdown(entry, None, links.as_ref());
+                    if let Some((path, bytes)) = templates::page(ctx, entry, &mut body) {
+                        sink.put(path, bytes)?;
+                    }
+                    if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
+                        body.guide_html = Some(guides[g].chapter(ctx, entry, c, html));
+                    }
+                    Ok(body)
+                })
+                .collect::<Result<Vec<Rendered>>>()?;
+            let mut chapters = Vec::new();
+            for (&(i, chapter), mut body) in batch.iter().zip(bodies) {
+                if let (Some((g, _)), Some(text)) = (chapter, body.guide_html.take()) {
+                    chapters.push((g, text));
+                }
+                rendered[i] = Some(body);
+            }
+            if send.send(chapters).is_err() {
+                break; // the writer failed: its error is below
+            }
         }
-    }
-    for (guide, mut file) in guides.iter().zip(files) {
-        file.write(guide.tail())?;
-        sink.close(file)?;
-    }
+        drop(send);
+        let files = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the one-page guide's writer stopped"))??;
+        for (guide, mut file) in guides.iter().zip(files) {
+            file.write(guide.tail())?;
+            sink.close(file)?;
+        }
+        Ok(())
+    })?;
     Ok(rendered
         .into_iter()
         .map(Option::unwrap_or_default)
