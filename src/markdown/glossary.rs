@@ -444,13 +444,19 @@ fn raw_html_tag(html: &str) -> Option<bool> {
 /// Whether `text` is its own lowercase apart from ASCII letters: every other char lowercases
 /// to itself alone.
 fn lowercase_already(text: &str) -> bool {
+    // Only the non-ASCII chars need a look: find where each begins (a byte from 0xC0 up)
+    // rather than decoding every char of mostly ASCII text.
     text.is_ascii()
-        || text.chars().all(|c| {
-            c.is_ascii() || {
-                let mut lower = c.to_lowercase();
-                lower.next() == Some(c) && lower.next().is_none()
-            }
-        })
+        || text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b >= 0xC0)
+            .all(|(at, _)| {
+                text[at..].chars().next().is_none_or(|c| {
+                    let mut lower = c.to_lowercase();
+                    lower.next() == Some(c) && lower.next().is_none()
+                })
+            })
 }
 
 /// Lowercases `text` into `lower` char by char, recording in `map` where each byte came from.

@@ -128,38 +128,42 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     let mut in_code_block = false;
     let mut heading_ids: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<OpenHeading<'_>> = None;
-    let mut pending_text: Option<(String, Range<usize>)> = None;
+    let mut pending_text: Option<(CowStr<'_>, Range<usize>)> = None;
     // Fact tables of the page: their HTML, and the same table with the guide's ids.
     let mut tables: Vec<(String, String)> = Vec::new();
 
     let parser = Parser::new_ext(text, options()).into_offset_iter();
     // Adjacent text events are merged first: a fact name such as `claims_2023` can be split
     // where pulldown-cmark saw a possible emphasis delimiter.
-    let mut merged: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+    let mut merged: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(text.len() / 16);
     for (event, range) in parser {
         match event {
-            Event::Text(t) => match &mut pending_text {
+            // A lone text stays borrowed from the source; only a second one allocates.
+            Event::Text(t) => match pending_text.take() {
                 Some((buf, r)) => {
-                    buf.push_str(&t);
-                    r.end = range.end;
+                    let mut joined = buf.into_string();
+                    joined.push_str(&t);
+                    pending_text = Some((joined.into(), r.start..range.end));
                 }
-                None => pending_text = Some((t.into_string(), range)),
+                None => pending_text = Some((t, range)),
             },
             other => {
                 if let Some((buf, r)) = pending_text.take() {
-                    merged.push((Event::Text(buf.into()), r));
+                    merged.push((Event::Text(buf), r));
                 }
                 merged.push((other, range));
             }
         }
     }
     if let Some((buf, r)) = pending_text.take() {
-        merged.push((Event::Text(buf.into()), r));
+        merged.push((Event::Text(buf), r));
     }
 
     let mut i = 0;
     while i < merged.len() {
-        let (event, range) = merged[i].clone();
+        // Taken, not cloned: each event is looked at once (the table check below only peeks
+        // at the ones after it).
+        let (event, range) = std::mem::replace(&mut merged[i], (Event::SoftBreak, 0..0));
         i += 1;
         match event {
             Event::Start(Tag::CodeBlock(_)) => {
