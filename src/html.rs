@@ -3,8 +3,14 @@
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    // Most values (every URL, title and string a template prints) have nothing to escape.
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = text.as_bytes().iter().position(special) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
