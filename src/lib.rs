@@ -91,6 +91,8 @@ pub struct Loaded {
     pub theme: theme::Theme,
     /// Interface strings.
     pub strings: Arc<i18n::Strings>,
+    /// The theme's templates, compiled with the strings.
+    pub templates: render::Templates,
 }
 
 impl Loaded {
@@ -102,11 +104,13 @@ impl Loaded {
             facts: &self.facts,
             strings: &self.strings,
             theme: &self.theme,
+            templates: &self.templates,
         }
     }
 }
 
-/// Reads and parses every source: content, facts, theme, interface strings.
+/// Reads and parses every source: content, facts, theme, interface strings; compiles the
+/// templates.
 pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<Loaded> {
     let content = content::load(
         config,
@@ -120,12 +124,15 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
     let facts = facts::load(&content.fact_files, &languages)?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
+    let templates = render::Templates::load(&theme, &strings, config, report)?;
+    report.check()?;
     Ok(Loaded {
         config: config.clone(),
         content,
         facts,
         theme,
         strings,
+        templates,
     })
 }
 

@@ -251,6 +251,8 @@ pub struct Sources<'a> {
     pub strings: &'a std::sync::Arc<Strings>,
     /// Templates and static files.
     pub theme: &'a Theme,
+    /// The theme's templates, compiled.
+    pub templates: &'a Templates,
 }
 
 /// Renders every page and file of the site into `sink`.
@@ -266,14 +268,13 @@ pub fn render(
         facts,
         strings,
         theme,
+        templates,
     } = sources;
     let recorder = Recorder {
         inner: sink,
         paths: Default::default(),
     };
     let sink: &dyn Sink = &recorder;
-    let templates = Templates::load(theme, strings, config, report)?;
-    report.check()?;
     let mut formats = BTreeMap::new();
     for language in &config.languages {
         formats.insert(language.code.clone(), Formatter::new(&language.locale)?);
@@ -289,7 +290,7 @@ pub fn render(
         content,
         facts,
         strings,
-        templates: &templates,
+        templates,
         report,
         options,
         formats,

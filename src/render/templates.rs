@@ -18,6 +18,8 @@ use crate::markdown::Rendered;
 use crate::theme::Theme;
 
 /// The theme's templates, one Tera instance per language (each with its own `t()`).
+/// Compiled (and minified) when the sources load, so that `serve` compiles them again only
+/// when the theme or the interface strings change.
 pub struct Templates {
     by_lang: BTreeMap<String, Tera>,
     /// Where each template came from, for messages.
@@ -58,6 +60,14 @@ impl tera::Function for Translate {
 
     fn is_safe(&self) -> bool {
         false
+    }
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("templates", &self.paths.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
     }
 }
 
