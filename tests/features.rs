@@ -504,3 +504,43 @@ fn the_one_page_guide_holds_nested_sections_and_top_level_pages() {
     assert!(at("Top-level page text.") < at("First page text."));
     assert!(at("First page text.") < at("Nested page text."));
 }
+
+#[test]
+fn a_root_relative_link_may_name_a_page_with_or_without_its_slash_or_index_html() {
+    let page = |body: &str| {
+        write_site(&[
+            (
+                "site.toml",
+                "title = \"T\"\nbase_url = \"https://e.example/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n",
+            ),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
+            ("content/guide/_index.md", "+++\ntitle = \"Guide\"\n+++\n"),
+            (
+                "content/guide/deep/_index.md",
+                "+++\ntitle = \"Deep\"\nslug = \"hondo\"\n+++\n",
+            ),
+            ("content/guide/deep/x.md", "+++\ntitle = \"X\"\n+++\nX.\n"),
+            (
+                "content/guide/a.md",
+                &format!("+++\ntitle = \"A\"\n+++\n{body}\n"),
+            ),
+        ])
+    };
+    let good = Build::run(
+        page(
+            "[1](/guide/hondo/x/) [2](/guide/hondo/x) [3](/guide/hondo/x/index.html) [4](/) [5](/guide)",
+        ),
+        &[],
+    );
+    assert_eq!(good.code, Some(0), "{}", good.stderr);
+    // The section's slug names its folder in the address of the pages below it.
+    assert!(good.page("guide/hondo/x/index.html").contains("X."));
+    let bad = Build::run(page("[1](/guide/deep/x/)"), &[]);
+    assert_ne!(bad.code, Some(0), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("content/guide/a.md:4"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("/guide/deep/x/"), "{}", bad.stderr);
+}

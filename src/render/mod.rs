@@ -506,6 +506,7 @@ fn plan<'a>(
 ) -> (Vec<Entry<'a>>, HashMap<(&'a str, &'a str), usize>) {
     let default = &config.default_language().code;
     let mut entries = Vec::new();
+    let mut folders = HashMap::new();
     for (key, langs) in &content.by_key {
         for language in &config.languages {
             let (page, fallback) = match langs.get(&language.code) {
@@ -516,7 +517,12 @@ fn plan<'a>(
                 },
                 None => continue,
             };
-            let url = url_of(config, content, key, &language.code);
+            let dir = key.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let mut url = folder_url(config, content, dir, &language.code, &mut folders);
+            if !key.ends_with("_index.md") {
+                url.push_str(&page.slug);
+                url.push('/');
+            }
             entries.push(Entry {
                 key,
                 lang: language,
@@ -552,33 +558,51 @@ fn plan<'a>(
     (entries, index)
 }
 
-/// URL of `key` in `lang`: the language prefix, each parent section's slug in that language,
-/// then the page's slug.
-fn url_of(config: &Config, content: &Content, key: &str, lang: &str) -> String {
-    let default = &config.default_language().code;
-    let page_in = |k: &str| content.get(k, lang).or_else(|| content.get(k, default));
-    let mut url = config.lang_prefix(lang);
-    let dir = key.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let mut prefix = String::new();
-    for part in dir.split('/').filter(|p| !p.is_empty()) {
-        if !prefix.is_empty() {
-            prefix.push('/');
-        }
-        prefix.push_str(part);
-        let slug = page_in(&format!("{prefix}/_index.md")).map_or(part, |p| p.slug.as_str());
-        url.push_str(slug);
-        url.push('/');
+/// URL of folder `dir` (`guide/mexico`) in `lang`: the language prefix, then each section's
+/// slug in that language (its folder name when it has no `_index.md`). Every page of a folder
+/// needs it: `folders` remembers each one.
+fn folder_url<'a>(
+    config: &Config,
+    content: &Content,
+    dir: &'a str,
+    lang: &'a str,
+    folders: &mut HashMap<(&'a str, &'a str), String>,
+) -> String {
+    if let Some(url) = folders.get(&(dir, lang)) {
+        return url.clone();
     }
-    if !key.ends_with("_index.md")
-        && let Some(page) = page_in(key)
-    {
-        url.push_str(&page.slug);
+    let url = if dir.is_empty() {
+        config.lang_prefix(lang)
+    } else {
+        let (parent, part) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let mut url = folder_url(config, content, parent, lang, folders);
+        let index = format!("{dir}/_index.md");
+        let section = content
+            .get(&index, lang)
+            .or_else(|| content.get(&index, &config.default_language().code));
+        url.push_str(section.map_or(part, |p| p.slug.as_str()));
         url.push('/');
-    }
+        url
+    };
+    folders.insert((dir, lang), url.clone());
     url
 }
 
 impl<'a> Ctx<'a> {
+    /// Whether root-relative `path` (without the base path) is a file of the output: a page
+    /// may be named `en/x/`, `en/x` or `en/x/index.html`.
+    pub(crate) fn exists(&self, path: &str) -> bool {
+        if self.paths.contains(path) {
+            return true;
+        }
+        let folder = path.strip_suffix("index.html").unwrap_or(path);
+        if folder.ends_with('/') || folder.is_empty() {
+            self.paths.contains(folder)
+        } else {
+            self.paths.contains(&format!("{folder}/"))
+        }
+    }
+
     /// The entry of `key` in `lang`.
     pub(crate) fn entry(&self, key: &str, lang: &str) -> Option<&Entry<'a>> {
         self.index.get(&(key, lang)).map(|&i| &self.entries[i])
@@ -633,7 +657,7 @@ impl<'a> Ctx<'a> {
     ) -> Rendered {
         let lang = entry.lang.code.as_str();
         let resolve = |key: &str| self.url(key, lang);
-        let exists = |path: &str| self.paths.contains(path);
+        let exists = |path: &str| self.exists(path);
         let this_entry = entry
             .key
             .strip_prefix("glossary/")
@@ -728,16 +752,13 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
 /// Paths a root-relative link may name: every page and every file.
 fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> HashSet<String> {
     let mut paths = HashSet::new();
+    // Pages by their folder (`en/guide/x/`): see [`Ctx::exists`] for the other spellings.
     for entry in &ctx.entries {
         paths.insert(entry.url.clone());
-        paths.insert(entry.url.trim_end_matches('/').to_string());
-        paths.insert(format!("{}index.html", entry.url));
     }
     for language in &ctx.config.languages {
         for key in ["slug-sources", "slug-guide"] {
-            let url = ctx.generated_url(&language.code, key);
-            paths.insert(url.trim_end_matches('/').to_string());
-            paths.insert(url);
+            paths.insert(ctx.generated_url(&language.code, key));
         }
     }
     paths.extend(static_paths.iter().cloned());
