@@ -899,15 +899,24 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_guide_chapter_links_inside_the_guide_and_prefixes_its_ids() {
-        let anchors: HashMap<String, String> =
-            [("/repo/es/guia/b/".to_string(), "#p-guide-b".to_string())].into();
-        let guide = GuideLinks {
-            anchors: &anchors,
+    /// Page `guide/b.md` is the chapter `#p-guide-b` of the one-page guide.
+    fn guide_anchors() -> HashMap<String, String> {
+        [("/repo/es/guia/b/".to_string(), "#p-guide-b".to_string())].into()
+    }
+
+    /// The links of page `guide/a.md` as chapter `p-guide-a` of the one-page guide.
+    fn guide_links(anchors: &HashMap<String, String>) -> GuideLinks<'_> {
+        GuideLinks {
+            anchors,
             prefix: "p-guide-a",
             page: "/repo/es/guia/a/",
-        };
+        }
+    }
+
+    #[test]
+    fn a_guide_chapter_links_inside_the_guide_and_prefixes_its_ids() {
+        let anchors = guide_anchors();
+        let guide = guide_links(&anchors);
         let body = "## Plazos\n\nVea [b](@/guide/b.md), [su parte](@/guide/b.md#fin), \
                     [arriba](#plazos), [fuera](https://example.org/) y ![foto](foto.png).[^1]\n\n\
                     [^1]: Una nota.\n";
@@ -936,13 +945,8 @@ mod tests {
 
     #[test]
     fn a_chapter_spliced_from_the_page_is_the_chapter_written_in_full() {
-        let anchors: HashMap<String, String> =
-            [("/repo/es/guia/b/".to_string(), "#p-guide-b".to_string())].into();
-        let guide = GuideLinks {
-            anchors: &anchors,
-            prefix: "p-guide-a",
-            page: "/repo/es/guia/a/",
-        };
+        let anchors = guide_anchors();
+        let guide = guide_links(&anchors);
         let body = "Texto *con* [b](@/guide/b.md \"título\") y [fin](@/guide/b.md#fin).\n\n\
                     ## Plazos {#plazos .x}\n\n> Cita con [arriba](#plazos).\n\n\
                     - uno\n- [dos](https://example.org/)\n\n```\ncódigo\n\n```\n\n\

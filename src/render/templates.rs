@@ -245,9 +245,9 @@ pub(crate) const BODY_MARKER: &str = "senda-body-8c1f0e";
 
 /// Renders `context` with template `name` into `<url>index.html`. The template's output is
 /// minified with [`BODY_MARKER`] standing where it prints `page.content`; `body` (HTML parts,
-/// already minified) is spliced in afterwards, so the page's text is never copied into
+/// compact already) is spliced in afterwards, so the page's text is never copied into
 /// Tera's context. (The one-page guide streams its chapters instead: see
-/// `generated::guide_page`.)
+/// `generated::Guide`.)
 pub(crate) fn render_with_body(
     ctx: &Ctx<'_>,
     lang: &str,
