@@ -87,11 +87,6 @@ impl Piecewise {
         }
     }
 
-    /// Its path, relative to the output folder.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Appends `bytes`.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match &mut self.to {
@@ -406,8 +401,8 @@ const PAGE_BATCH: usize = 512;
 ///
 /// Each page goes from Markdown through its template into the sink in one step, so only the
 /// pages in flight are in memory. Pages that are chapters of a one-page guide come first, in
-/// the guide's order, in batches rendered in parallel; after each batch its chapters are
-/// appended to the guides' files.
+/// the guide's order, in batches rendered in parallel; each batch's chapters go to a thread
+/// that appends them to the guides' files while the next batch renders.
 fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
     let guides: Vec<generated::Guide> = ctx
         .config
