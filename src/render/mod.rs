@@ -450,12 +450,16 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
                 .par_iter()
                 .map(|&(i, chapter)| {
                     let entry = &ctx.entries[i];
-                    let page = ctx.path(&entry.url);
-                    let links = chapter.map(|(g, c)| markdown::GuideLinks {
-                        anchors: &guides[g].anchors,
-                        prefix: &guides[g].chapters[c].1,
-                        page: &page,
-                    });
+                    // Only a chapter needs its page's address (for relative links).
+                    let page = chapter.map(|_| ctx.path(&entry.url));
+                    let links =
+                        chapter
+                            .zip(page.as_deref())
+                            .map(|((g, c), page)| markdown::GuideLinks {
+                                anchors: &guides[g].anchors,
+                                prefix: &guides[g].chapters[c].1,
+                                page,
+                            });
                     let mut body = ctx.markdown(entry, None, links.as_ref());
                     if let Some((path, bytes)) = templates::page(ctx, entry, &mut body) {
                         sink.put(path, bytes)?;

@@ -223,7 +223,7 @@ pub(crate) fn page(
         &context,
         &entry.url,
         &entry.page.file,
-        vec![html],
+        &html,
     )
 }
 
@@ -236,7 +236,7 @@ pub(crate) fn render_to_file(
     url: &str,
     file: &std::path::Path,
 ) -> Option<(String, Vec<u8>)> {
-    render_with_body(ctx, lang, name, context, url, file, Vec::new())
+    render_with_body(ctx, lang, name, context, url, file, "")
 }
 
 /// Stands for the page's body in its context while the template is rendered and minified.
@@ -244,7 +244,7 @@ pub(crate) fn render_to_file(
 pub(crate) const BODY_MARKER: &str = "senda-body-8c1f0e";
 
 /// Renders `context` with template `name` into `<url>index.html`. The template's output is
-/// minified with [`BODY_MARKER`] standing where it prints `page.content`; `body` (HTML parts,
+/// minified with [`BODY_MARKER`] standing where it prints `page.content`; `body` (HTML,
 /// compact already) is spliced in afterwards, so the page's text is never copied into
 /// Tera's context. (The one-page guide streams its chapters instead: see
 /// `generated::Guide`.)
@@ -255,18 +255,15 @@ pub(crate) fn render_with_body(
     context: &PageContext,
     url: &str,
     file: &std::path::Path,
-    body: Vec<String>,
+    body: &str,
 ) -> Option<(String, Vec<u8>)> {
     let (path, skeleton, at) = render_skeleton(ctx, lang, name, context, url, file)?;
     if at == skeleton.len() {
         return Some((path, skeleton));
     }
-    let body_len: usize = body.iter().map(String::len).sum();
-    let mut out = Vec::with_capacity(skeleton.len() + body_len);
+    let mut out = Vec::with_capacity(skeleton.len() + body.len());
     out.extend_from_slice(&skeleton[..at]);
-    for part in body {
-        out.extend_from_slice(part.as_bytes());
-    }
+    out.extend_from_slice(body.as_bytes());
     out.extend_from_slice(&skeleton[at + BODY_MARKER.len()..]);
     Some((path, out))
 }
