@@ -72,7 +72,7 @@ def cmd_glossary(args):
             definition = (item.get("definition") or "").strip()
             if definition:
                 lines.append(f"description = {toml_str(definition)}")
-            lines.append(f"aliases = {toml_list(item.get('aliases') or [])}")
+            lines.append(f"term_aliases = {toml_list(item.get('aliases') or [])}")
             lines.append("+++")
             body = "\n".join(lines) + "\n" + (f"\n{definition}\n" if definition else "")
             (gdir / f"{gid}{suffix}.md").write_text(body, encoding="utf-8")

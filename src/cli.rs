@@ -86,6 +86,13 @@ pub enum Command {
         #[arg(long)]
         mark_current: bool,
     },
+    /// Start from a site made for another generator: writes site.toml from its settings and
+    /// leaves its files as they are.
+    Import {
+        /// Which generator.
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Create a new, working guide in DIR.
     Init {
         /// The folder to create (must be empty or not exist).
@@ -93,6 +100,17 @@ pub enum Command {
         /// Languages, the default first.
         #[arg(long, default_value = "en,es", value_delimiter = ',')]
         languages: Vec<String>,
+    },
+}
+
+/// Generators `senda import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// A Zola site: writes site.toml from config.toml (kept, as is content/) and prints what
+    /// senda cannot carry over.
+    Zola {
+        /// The Zola site's folder (the one holding config.toml); the site folder when absent.
+        dir: Option<PathBuf>,
     },
 }
 

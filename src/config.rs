@@ -28,6 +28,14 @@ struct RawConfig {
     languages: BTreeMap<String, RawLanguage>,
     #[serde(default)]
     facts: RawFacts,
+    #[serde(default)]
+    slugify: Slugify,
+    #[serde(default)]
+    taxonomies: Vec<Taxonomy>,
+    #[serde(default)]
+    feeds: bool,
+    #[serde(default)]
+    extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +61,77 @@ fn default_theme() -> String {
 
 fn yes() -> bool {
     true
+}
+
+/// How names become addresses or anchors (Zola's `[slugify]`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugMode {
+    /// senda's own: names are kept as written, and a character that does not belong in an
+    /// address is an error (the bundled guide: its translators choose every address).
+    #[default]
+    Check,
+    /// Zola's default: ASCII lowercase letters, digits and hyphens (`Ñandú ó` -> `nandu-o`).
+    On,
+    /// Only the characters that break a path or a file name are removed.
+    Safe,
+    /// Kept as written.
+    Off,
+}
+
+impl SlugMode {
+    /// `name` as an address segment in this mode.
+    pub fn apply(self, name: &str) -> String {
+        match self {
+            SlugMode::Check | SlugMode::Off => name.to_string(),
+            SlugMode::On => ascii_slug(name),
+            SlugMode::Safe => name
+                .trim_end_matches([' ', '.'])
+                .chars()
+                .filter(|c| !"<>:/|?*\"\\#".contains(*c))
+                .collect(),
+        }
+    }
+}
+
+/// Lowercase ASCII letters and digits, everything else one hyphen, as Zola's `on`.
+fn ascii_slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in deunicode::deunicode(name).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.truncate(slug.trim_end_matches('-').len());
+    slug
+}
+
+/// `[slugify]` in `site.toml`.
+#[derive(Debug, Default, Clone, Copy, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slugify {
+    /// File, folder and `slug` names in addresses.
+    #[serde(default)]
+    pub paths: SlugMode,
+    /// Heading anchors.
+    #[serde(default)]
+    pub anchors: SlugMode,
+}
+
+/// A taxonomy of `site.toml` (`taxonomies = [{ name = "tags" }]`), as Zola declares one.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// `tags`: the front matter's `[taxonomies]` key and the address.
+    pub name: String,
+    /// Only for this language (every language when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// A feed per term.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub feed: bool,
 }
 
 /// Writing direction of a language.
@@ -106,12 +185,26 @@ pub struct Config {
     pub fallback: bool,
     /// Facts older than this many days are reported.
     pub review_days: i64,
+    /// How names become addresses and anchors.
+    pub slugify: Slugify,
+    /// Taxonomies declared (pages' terms are read; lists and feeds are not built yet).
+    pub taxonomies: Vec<Taxonomy>,
+    /// Atom feeds asked for (not built yet).
+    pub feeds: bool,
+    /// `[extra]`: anything the site's templates need, as `site.extra`.
+    pub extra: toml::Table,
 }
 
 impl Config {
     /// Reads and resolves `site.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join("site.toml");
+        if !path.exists() && root.join("config.toml").exists() {
+            bail!(
+                "`{}` is missing, but there is a Zola `config.toml` here: run `senda import zola` to write site.toml from it (config.toml and content/ stay as they are)",
+                path.display()
+            );
+        }
         let text = crate::fsx::read_to_string(&path).with_context(|| {
             format!(
                 "no site here: `{}` is missing (run senda in the folder that holds site.toml, or `senda init DIR` to start one)",
@@ -168,6 +261,10 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         fallback,
         languages: raw_languages,
         facts,
+        slugify,
+        taxonomies,
+        feeds,
+        extra,
     } = raw;
     let (base_url, base_path) =
         split_base_url(&base_url).context("in site.toml, key `base_url`")?;
@@ -216,6 +313,10 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         minify,
         fallback,
         review_days: facts.review_days.unwrap_or(180),
+        slugify,
+        taxonomies,
+        feeds,
+        extra,
     })
 }
 
@@ -268,6 +369,13 @@ mod tests {
         let msg = format!("{err:#}");
         assert!(msg.contains("site.toml:4"), "{msg}");
         assert!(msg.contains("titel"), "{msg}");
+    }
+
+    #[test]
+    fn slug_modes_as_zola() {
+        assert_eq!(SlugMode::On.apply("Ñandú ó: 2026-03-15T07:38:27Z"), "nandu-o-2026-03-15t07-38-27z");
+        assert_eq!(SlugMode::Safe.apply("a: b?.md. "), "a b.md");
+        assert_eq!(SlugMode::Off.apply("a: b"), "a: b");
     }
 
     #[test]

@@ -563,7 +563,7 @@ fn site_files(langs: &[Lang], today: jiff::civil::Date) -> BTreeMap<PathBuf, Str
             page("glossary/_index", simple(&t.glossary, ""), t.glossary.body),
             page(
                 "glossary/asylum",
-                simple(&t.term, &format!("aliases = [{}]\n", q(t.term_alias))),
+                simple(&t.term, &format!("term_aliases = [{}]\n", q(t.term_alias))),
                 t.term.body,
             ),
             page(

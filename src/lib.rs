@@ -10,6 +10,7 @@ pub mod facts;
 pub mod fsx;
 pub mod html;
 pub mod i18n;
+pub mod import;
 pub mod init;
 pub mod markdown;
 pub mod output;

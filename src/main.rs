@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use senda::cli::{Cli, Command};
+use senda::cli::{Cli, Command, ImportFrom};
 use senda::config::Config;
 use senda::diag::Report;
 
@@ -73,6 +73,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mark_current,
         } => senda::translate::translate(&root, &path, &to, mark_current),
         Command::Init { dir, languages } => senda::init::run(&dir, &languages),
+        Command::Import {
+            from: ImportFrom::Zola { dir },
+        } => {
+            let dir = dir.map_or(root, |dir| dir);
+            let imported = senda::import::zola(&dir)?;
+            println!("Wrote {}", dir.join("site.toml").display());
+            if !imported.not_carried.is_empty() {
+                println!("\nWhat senda does not carry over, and what to do:");
+                for line in &imported.not_carried {
+                    println!("  - {line}");
+                }
+            }
+            println!("\nNext: senda build (config.toml and content/ are unchanged)");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

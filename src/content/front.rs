@@ -1,14 +1,38 @@
-//! Front matter: the TOML between `+++` lines at the top of a Markdown file.
+//! Front matter: TOML between `+++` lines or YAML between `---` lines at the top of a
+//! Markdown file, with Zola's keys and senda's own.
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::Diagnostic;
 
-/// What a page's front matter may say. Unknown keys are errors, so a typo is caught.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A date as Zola takes it: a TOML date or datetime, or a string holding one
+/// (`"2023-03-23"`, `"2023-03-23T10:00:00+02:00"`; YAML has only strings).
+pub(super) type Date = toml::value::Datetime;
+
+/// How a section orders its pages (Zola's `sort_by`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    /// By `weight`, then title (senda's order when a section does not say).
+    #[default]
+    Weight,
+    /// Newest first.
+    Date,
+    /// Most recently updated first.
+    UpdateDate,
+    /// Alphabetically.
+    Title,
+    /// Alphabetically, bytewise.
+    TitleBytes,
+    /// By file name, as found.
+    None,
+}
+
+/// What a page's front matter may say. A key senda does not know is a warning (Zola sites
+/// carry keys of their own themes), never an error.
+#[derive(Debug, Clone, Deserialize)]
 pub struct FrontMatter {
     /// Page title.
     #[serde(default)]
@@ -16,22 +40,43 @@ pub struct FrontMatter {
     /// One sentence, shown in lists and in `<meta name="description">`.
     #[serde(default)]
     pub description: String,
-    /// Publication date.
-    pub date: Option<toml::value::Datetime>,
+    /// Publication date (else the date a file or folder name starts with).
+    #[serde(default, deserialize_with = "date")]
+    pub date: Option<Date>,
     /// Date of the last significant change.
-    pub updated: Option<toml::value::Datetime>,
+    #[serde(default, deserialize_with = "date")]
+    pub updated: Option<Date>,
     /// When an editor last checked the page against its sources.
-    pub reviewed: Option<toml::value::Datetime>,
+    #[serde(default, deserialize_with = "date")]
+    pub reviewed: Option<Date>,
     /// Order in lists: lower first, then by title.
     #[serde(default)]
     pub weight: i64,
     /// The page's own URL segment.
     pub slug: Option<String>,
+    /// The page's whole address below the site (Zola's `path`), instead of folder and slug.
+    pub path: Option<String>,
     /// Drafts are built only by `serve`.
     #[serde(default)]
     pub draft: bool,
     /// Template to render the page with, instead of the default one.
     pub template: Option<String>,
+    /// In a section: the template of its pages.
+    pub page_template: Option<String>,
+    /// In a section: the order of its pages.
+    #[serde(default)]
+    pub sort_by: SortBy,
+    /// In a section: its pages are listed in the parent section instead.
+    #[serde(default)]
+    pub transparent: bool,
+    /// `false`: the page is read (and its pages listed) but gets no address of its own.
+    #[serde(default = "yes")]
+    pub render: bool,
+    /// In a section: the address it sends readers to instead of showing a list.
+    pub redirect_to: Option<String>,
+    /// Old addresses of the page: each gets a redirect to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Ids of the circumstances this article matters to.
     #[serde(default)]
     pub circumstances: Vec<String>,
@@ -42,7 +87,7 @@ pub struct FrontMatter {
     pub source_hash: Option<String>,
     /// Glossary entries: other names of the term in this language.
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub term_aliases: Vec<String>,
     /// Makes the page a circumstance page.
     pub circumstance: Option<Circumstance>,
     /// Makes the page a decision question.
@@ -50,25 +95,101 @@ pub struct FrontMatter {
     /// Anything else, passed to templates as `page.extra`.
     #[serde(default)]
     pub extra: toml::Table,
-    // Zola keys senda has no use for, accepted so that Zola content moves over unchanged.
-    #[serde(default, rename = "sort_by")]
-    _sort_by: Option<toml::Value>,
+    /// Taxonomy terms (read, not yet shown).
+    #[serde(default)]
+    pub taxonomies: toml::Table,
+    // Zola keys whose effect senda has without them (every page of a section is listed on
+    // one page; headings always have anchors; there is no search index).
     #[serde(default, rename = "paginate_by")]
     _paginate_by: Option<toml::Value>,
+    #[serde(default, rename = "paginate_path")]
+    _paginate_path: Option<toml::Value>,
+    #[serde(default, rename = "paginate_reversed")]
+    _paginate_reversed: Option<toml::Value>,
     #[serde(default, rename = "insert_anchor_links")]
     _insert_anchor_links: Option<toml::Value>,
     #[serde(default, rename = "in_search_index")]
     _in_search_index: Option<toml::Value>,
-    #[serde(default, rename = "render")]
-    _render: Option<toml::Value>,
-    #[serde(default, rename = "transparent")]
-    _transparent: Option<toml::Value>,
-    #[serde(default, rename = "page_template")]
-    _page_template: Option<toml::Value>,
-    #[serde(default, rename = "taxonomies")]
-    _taxonomies: Option<toml::Value>,
+    #[serde(default, rename = "generate_feeds")]
+    _generate_feeds: Option<toml::Value>,
     #[serde(default, rename = "authors")]
     _authors: Option<toml::Value>,
+}
+
+impl Default for FrontMatter {
+    fn default() -> Self {
+        FrontMatter {
+            title: String::new(),
+            description: String::new(),
+            date: None,
+            updated: None,
+            reviewed: None,
+            weight: 0,
+            slug: None,
+            path: None,
+            draft: false,
+            template: None,
+            page_template: None,
+            sort_by: SortBy::default(),
+            transparent: false,
+            render: true,
+            redirect_to: None,
+            aliases: Vec::new(),
+            circumstances: Vec::new(),
+            quick_exit: false,
+            source_hash: None,
+            term_aliases: Vec::new(),
+            circumstance: None,
+            question: None,
+            extra: toml::Table::new(),
+            taxonomies: toml::Table::new(),
+            _paginate_by: None,
+            _paginate_path: None,
+            _paginate_reversed: None,
+            _insert_anchor_links: None,
+            _in_search_index: None,
+            _generate_feeds: None,
+            _authors: None,
+        }
+    }
+}
+
+/// Every key of [`FrontMatter`], for the nearest-key hint.
+const KEYS: &[&str] = &[
+    "title", "description", "date", "updated", "reviewed", "weight", "slug", "path", "draft",
+    "template", "page_template", "sort_by", "transparent", "render", "redirect_to", "aliases",
+    "circumstances", "quick_exit", "source_hash", "term_aliases", "circumstance", "question",
+    "extra", "taxonomies", "paginate_by", "paginate_path", "paginate_reversed",
+    "insert_anchor_links", "in_search_index", "generate_feeds", "authors",
+];
+
+fn yes() -> bool {
+    true
+}
+
+/// A TOML date, or a string that holds one.
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Date(Date),
+        Text(String),
+    }
+    match Option::<Written>::deserialize(d)? {
+        None => Ok(None),
+        Some(Written::Date(date)) => Ok(Some(date)),
+        Some(Written::Text(text)) => parse_date(&text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a date: write 2024-05-27, or 2024-05-27T10:00:00+02:00"
+            ))
+        }),
+    }
+}
+
+/// `2024-05-27`, `2024-05-27 10:00:00`, `2024-05-27T10:00:00Z`… as a TOML date.
+pub(super) fn parse_date(text: &str) -> Option<Date> {
+    let date: Date = text.trim().parse().ok()?;
+    date.date.is_some().then_some(date)
 }
 
 /// The data of a circumstance page.
@@ -106,47 +227,119 @@ pub struct Answer {
     pub next: String,
 }
 
-/// Splits `source` into its front matter and the byte offset where the body starts.
-pub(super) fn parse(file: &Path, source: &str) -> Result<(FrontMatter, usize), Box<Diagnostic>> {
+/// A file's front matter, read.
+#[derive(Debug)]
+pub(super) struct Parsed {
+    /// What it says.
+    pub(super) front: FrontMatter,
+    /// Byte offset of the Markdown body in the file.
+    pub(super) body_start: usize,
+    /// A warning per key senda does not know.
+    pub(super) unknown: Vec<Diagnostic>,
+}
+
+/// Splits `source` into its front matter (TOML between `+++`, or YAML between `---`) and the
+/// byte offset where the body starts.
+pub(super) fn parse(file: &Path, source: &str) -> Result<Parsed, Box<Diagnostic>> {
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &source[start..];
-    let Some(after_open) = rest
-        .strip_prefix("+++\n")
-        .or_else(|| rest.strip_prefix("+++\r\n"))
-    else {
-        return Err(Box::new(
-            Diagnostic::new(file, 1, "the file does not start with front matter")
-                .help("put the page's details between two lines of +++ at the very top:\n  +++\n  title = \"My page\"\n  +++")
-                .with_source(source),
-        ));
+    let first = rest.split_inclusive('\n').next().unwrap_or_default();
+    let fence = match first.trim_end() {
+        fence @ ("+++" | "---") if first.ends_with('\n') => fence,
+        _ => {
+            return Err(Box::new(
+                Diagnostic::new(file, 1, "the file does not start with front matter")
+                    .help("put the page's details between two lines of +++ at the very top:\n  +++\n  title = \"My page\"\n  +++")
+                    .with_source(source),
+            ));
+        }
     };
-    let toml_start = source.len() - after_open.len();
-    let mut offset = toml_start;
-    for line in after_open.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            let toml = &source[toml_start..offset];
-            let body_start = offset + line.len();
-            let front: FrontMatter = toml::from_str(toml)
-                .map_err(|e| Box::new(Diagnostic::from_toml(file, source, toml_start, &e)))?;
-            return Ok((front, body_start));
+    let block_start = start + first.len();
+    let mut offset = block_start;
+    for line in source[block_start..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            let block = &source[block_start..offset];
+            let mut unknown = Vec::new();
+            let mut note = |path: serde_ignored::Path<'_>| {
+                let key = path.to_string();
+                unknown.push(unknown_key(file, source, &key));
+            };
+            let front = if fence == "+++" {
+                toml::Deserializer::parse(block)
+                    .and_then(|de| serde_ignored::deserialize(de, &mut note))
+                    .map_err(|e| Diagnostic::from_toml(file, source, block_start, &e))
+            } else {
+                serde_ignored::deserialize(serde_norway::Deserializer::from_str(block), &mut note)
+                    .map_err(|e| yaml_error(file, source, block_start, &e))
+            };
+            let front = front.map_err(Box::new)?;
+            return Ok(Parsed {
+                front,
+                body_start: offset + line.len(),
+                unknown,
+            });
         }
         offset += line.len();
     }
     Err(Box::new(
         Diagnostic::new(file, 1, "the front matter is not closed")
-            .help("add a line with only +++ after the last front-matter line")
+            .help(format!(
+                "add a line with only {fence} after the last front-matter line"
+            ))
             .with_source(source),
     ))
 }
 
-/// Line of `key = …` in the front matter of `source`, or 1 if it is not found.
+/// The warning for a key senda does not know, with the nearest one it does.
+fn unknown_key(file: &Path, source: &str, key: &str) -> Diagnostic {
+    let top = key.split('.').next().unwrap_or(key);
+    let nearest = KEYS
+        .iter()
+        .map(|k| (strsim::jaro_winkler(top, k), *k))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(score, _)| *score > 0.8)
+        .map(|(_, k)| k);
+    let help = match nearest {
+        Some(k) => format!("did you mean `{k}`? Keys a theme needs go under [extra]"),
+        None => "senda ignores it; keys a theme needs go under [extra]".to_string(),
+    };
+    Diagnostic::new(
+        file,
+        key_line(source, top),
+        format!("senda does not know the front-matter key `{key}`"),
+    )
+    .help(help)
+    .with_source(source)
+}
+
+/// A YAML error at its line in the file.
+fn yaml_error(
+    file: &Path,
+    source: &str,
+    block_start: usize,
+    err: &serde_norway::Error,
+) -> Diagnostic {
+    let line = err.location().map_or(0, |l| {
+        crate::diag::line_of(source, block_start + l.index())
+    });
+    Diagnostic::new(file, line, err.to_string())
+        .help("each line is key: value; a list is [\"a\", \"b\"]; dates as 2025-01-20")
+        .with_source(source)
+}
+
+/// Line of `key = …` (or `key: …`, or a `[key]` table) in the front matter of `source`, or 1
+/// if it is not found.
 pub fn key_line(source: &str, key: &str) -> usize {
     source
         .lines()
         .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
+            let l = l.trim_start();
+            l.strip_prefix('[')
+                .is_some_and(|rest| rest.trim_start().starts_with(key) && rest.contains(']'))
+                || l.strip_prefix(key).is_some_and(|rest| {
+                    let rest = rest.trim_start();
+                    rest.starts_with('=') || rest.starts_with(':')
+                })
         })
         .map_or(1, |i| i + 1)
 }
@@ -158,19 +351,43 @@ mod tests {
     #[test]
     fn body_starts_after_closing_line() {
         let src = "+++\ntitle = \"A\"\n+++\nHello\n";
-        let (front, start) = parse(Path::new("a.md"), src).unwrap();
-        assert_eq!(front.title, "A");
-        assert_eq!(&src[start..], "Hello\n");
+        let parsed = parse(Path::new("a.md"), src).unwrap();
+        assert_eq!(parsed.front.title, "A");
+        assert_eq!(&src[parsed.body_start..], "Hello\n");
     }
 
     #[test]
-    fn toml_error_line_is_counted_in_the_file() {
-        // The bad key is on line 4 of the file (line 3 of the block).
+    fn an_unknown_key_is_a_warning_at_its_line_with_the_nearest_key() {
+        // The unknown key is on line 4 of the file (line 3 of the block).
         let src = "+++\ntitle = \"A\"\nweight = 2\ntitel = \"B\"\n+++\nbody\n";
-        let err = parse(Path::new("content/a.md"), src).unwrap_err();
-        assert_eq!(err.line, 4, "{err}");
-        assert!(err.message.contains("titel"), "{err}");
-        assert_eq!(err.snippet.as_deref(), Some("titel = \"B\""));
+        let parsed = parse(Path::new("content/a.md"), src).expect("an unknown key is no error");
+        assert_eq!(parsed.front.title, "A");
+        let [warning] = parsed.unknown.as_slice() else {
+            panic!("one warning: {:?}", parsed.unknown);
+        };
+        assert_eq!(warning.line, 4, "{warning}");
+        assert!(warning.message.contains("`titel`"), "{warning}");
+        assert!(format!("{warning}").contains("`title`"), "{warning}");
+        assert_eq!(warning.snippet.as_deref(), Some("titel = \"B\""));
+    }
+
+    #[test]
+    fn yaml_front_matter_and_dates_as_text() {
+        let src = "---\ntitle: Zola\ndate: 2022-01-22 00:02:09\ntags:\n  - a\n---\nbody\n";
+        let parsed = parse(Path::new("a.md"), src).expect("YAML front matter");
+        assert_eq!(parsed.front.title, "Zola");
+        let date = parsed.front.date.expect("a date");
+        assert_eq!(date.date.map(|d| (d.year, d.month, d.day)), Some((2022, 1, 22)));
+        assert_eq!(parsed.unknown.len(), 1);
+        assert_eq!(parsed.unknown[0].line, 4);
+        let src = "+++\ndate = \"2023-03-23T10:00:00+02:00\"\nupdated = 2024-01-02\n+++\n";
+        let parsed = parse(Path::new("a.md"), src).expect("dates as text and as TOML");
+        assert!(parsed.front.date.is_some() && parsed.front.updated.is_some());
+        let err = parse(Path::new("a.md"), "+++\ntitle = \"A\"\ndate = \"soon\"\n+++\n")
+            .expect_err("not a date");
+        assert_eq!(err.line, 3, "{err}");
+        let err = parse(Path::new("a.md"), "---\ntitle: A\nweight: [\n---\n").expect_err("bad YAML");
+        assert!(err.line >= 3, "{err}");
     }
 
     #[test]
@@ -186,9 +403,9 @@ mod tests {
         let err = parse(Path::new("a.md"), src).expect_err("bad front matter");
         assert_eq!(err.line, 4, "{err}");
         let src = "\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nbody\r\n";
-        let (front, start) = parse(Path::new("a.md"), src).expect("good front matter");
-        assert_eq!(front.title, "A");
-        assert_eq!(&src[start..], "body\r\n");
+        let parsed = parse(Path::new("a.md"), src).expect("good front matter");
+        assert_eq!(parsed.front.title, "A");
+        assert_eq!(&src[parsed.body_start..], "body\r\n");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 
-pub use front::{Answer, Circumstance, FrontMatter, Question, key_line};
+pub use front::{Answer, Circumstance, FrontMatter, Question, SortBy, key_line};
 
 /// Whether a source file is a section (`_index.md`) or an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,9 @@ pub struct Content {
     pub fact_files: Vec<(PathBuf, String)>,
     /// Other files (images, PDFs), copied as they are: (source path, path relative to content/).
     pub assets: Vec<(PathBuf, String)>,
+    /// The site's `static/` folder, copied to the output's root: (source path, path relative
+    /// to static/).
+    pub statics: Vec<(PathBuf, String)>,
 }
 
 impl Content {
@@ -135,6 +138,7 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
         }
     }
 
+    content.statics = files_under(&config.root.join("static"))?;
     let parsed: Vec<Option<Page>> = markdown
         .par_iter()
         .map(|(path, rel)| read_page(config, path, rel, report))
@@ -156,6 +160,28 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
     }
     content.pages = pages;
     Ok(content)
+}
+
+/// Every file under `dir` (none when it does not exist), with its path relative to `dir`;
+/// hidden files left out.
+fn files_under(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .context("walked outside the folder")?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if entry.file_type().is_file() && !rel.split('/').any(|part| part.starts_with('.')) {
+            out.push((entry.path().to_path_buf(), rel));
+        }
+    }
+    Ok(out)
 }
 
 /// The path shown in messages: relative to the site folder.
@@ -198,30 +224,32 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
             return None;
         }
     };
-    let (front, body_start) = match front::parse(&file, &source) {
+    let front::Parsed {
+        front,
+        body_start,
+        unknown,
+    } = match front::parse(&file, &source) {
         Ok(parsed) => parsed,
         Err(diagnostic) => {
             report.error(*diagnostic);
             return None;
         }
     };
-    let (dir, name) = match key.rsplit_once('/') {
-        Some((dir, name)) => (dir.to_string(), name),
-        None => (String::new(), key.as_str()),
-    };
-    let kind = if name == "_index.md" {
-        Kind::Section
-    } else {
-        Kind::Page
-    };
-    let slug = match (&front.slug, kind) {
-        (Some(slug), _) => slug.clone(),
-        (None, Kind::Section) => dir.rsplit('/').next().unwrap_or_default().to_string(),
-        (None, Kind::Page) => name.trim_end_matches(".md").to_string(),
-    };
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
+    for warning in unknown {
+        report.warn(warning);
+    }
+    let (dir, kind, name) = place(&key);
+    let mut front = front;
+    let (date, rest) = date_prefix(name);
+    if front.date.is_none() {
+        front.date = date;
+    }
+    let mode = config.slugify.paths;
+    let slug = mode.apply(front.slug.as_deref().or(rest).unwrap_or(name));
+    if mode == crate::config::SlugMode::Check
+        && let Some(bad) = slug
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
     {
         let line = front::key_line(&source, "slug");
         report.error(
@@ -229,6 +257,12 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
                 .help("use lowercase letters, digits and hyphens: slug = \"pedir-asilo\"")
                 .with_source(&source),
         );
+    }
+    if front.title.trim().is_empty() && kind == Kind::Section {
+        front.title = match config.language(&lang) {
+            Some(language) if dir.is_empty() => language.title.clone(),
+            _ => humanize(name),
+        };
     }
     Some(Page {
         key,
@@ -241,6 +275,75 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         source,
         body_start,
     })
+}
+
+/// Where the file of `key` stands: the folder of its section (`guide`), its kind, and its
+/// own name (`apply`; a section's folder name; a bundle's folder name for
+/// `blog/post/index.md`, a page with its files beside it).
+fn place(key: &str) -> (String, Kind, &str) {
+    let (dir, file) = key.rsplit_once('/').unwrap_or(("", key));
+    let last = |dir: &'_ str| -> (String, String) {
+        match dir.rsplit_once('/') {
+            Some((parent, name)) => (parent.to_string(), name.to_string()),
+            None => (String::new(), dir.to_string()),
+        }
+    };
+    match file {
+        "_index.md" => {
+            let name = dir.rsplit('/').next().unwrap_or_default();
+            (dir.to_string(), Kind::Section, name)
+        }
+        "index.md" if !dir.is_empty() => {
+            let (parent, _) = last(dir);
+            let name = dir.rsplit('/').next().unwrap_or_default();
+            (parent, Kind::Page, name)
+        }
+        _ => (dir.to_string(), Kind::Page, file.trim_end_matches(".md")),
+    }
+}
+
+/// A date at the start of a file or folder name, as Zola reads it, and the rest of the name
+/// after a `-` or `_` (`2022-05-27-title` -> 2022-05-27, `title`; `2026-03-15T07:38:27Z` ->
+/// that instant, nothing).
+fn date_prefix(name: &str) -> (Option<front::Date>, Option<&str>) {
+    let bytes = name.as_bytes();
+    let looks_dated = bytes.len() >= 10
+        && bytes[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    if !looks_dated {
+        return (None, None);
+    }
+    // The longest prefix that is a date or a date and time, then a separator or the end.
+    for end in (10..=name.len().min(35)).rev() {
+        if !name.is_char_boundary(end) {
+            continue;
+        }
+        let rest = &name[end..];
+        let (separated, rest) = match rest.strip_prefix(['-', '_']) {
+            Some(after) => (true, after.trim_start()),
+            None => (rest.is_empty(), rest),
+        };
+        if !separated {
+            continue;
+        }
+        if let Some(date) = front::parse_date(&name[..end]) {
+            return (Some(date), (!rest.is_empty()).then_some(rest));
+        }
+    }
+    (None, None)
+}
+
+/// A title made from a folder name, for a section that has none: `web-development` ->
+/// `Web development`.
+fn humanize(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// `guide/apply.es.md` -> (`guide/apply.md`, `es`); `guide/apply.md` -> (same, default).
@@ -316,7 +419,9 @@ pub fn source_hash(page: &Page) -> String {
 /// [`source_hash`] of one version of a source file's whole text (an older version from git
 /// history, say); `None` when that version's front matter does not parse.
 pub fn source_hash_of(file: &Path, text: &str) -> Option<String> {
-    let (front, body_start) = front::parse(file, text).ok()?;
+    let front::Parsed {
+        front, body_start, ..
+    } = front::parse(file, text).ok()?;
     Some(hash_parts(
         &front.title,
         &front.description,
@@ -349,6 +454,22 @@ mod tests {
             "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn bundles_and_dated_names() {
+        assert_eq!(place("blog/post/index.md"), ("blog".into(), Kind::Page, "post"));
+        assert_eq!(place("index.md"), ("".into(), Kind::Page, "index"));
+        assert_eq!(place("blog/_index.md"), ("blog".into(), Kind::Section, "blog"));
+        let (date, rest) = date_prefix("2022-05-27-dunbar-number");
+        assert_eq!(date.map(|d| d.to_string()), Some("2022-05-27".into()));
+        assert_eq!(rest, Some("dunbar-number"));
+        let (date, rest) = date_prefix("2026-03-15T07:38:27Z");
+        assert_eq!(date.map(|d| d.to_string()), Some("2026-03-15T07:38:27Z".into()));
+        assert_eq!(rest, None);
+        assert_eq!(date_prefix("2022-13-45-x").0, None);
+        assert_eq!(date_prefix("20220527-x").0, None);
+        assert_eq!(humanize("web-development"), "Web development");
     }
 
     #[test]

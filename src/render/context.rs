@@ -168,6 +168,8 @@ pub struct ListItem {
     pub description: String,
     /// URL.
     pub url: String,
+    /// HTML of the text before `<!-- more -->`, for pages that mark one (Zola's summary).
+    pub summary: String,
 }
 
 /// A fact or table and where it comes from.

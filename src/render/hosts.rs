@@ -57,11 +57,15 @@ pub(crate) const CACHE_SHORT: &str = "public, max-age=600";
 
 /// Adds `_headers`, `_redirects` and `.nojekyll` to `site`. Call it after every other file
 /// is in `site` (content assets are taken from `ctx`): the cache rules list the output.
-pub(crate) fn files(ctx: &Ctx<'_>, written: &BTreeSet<String>) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn files(
+    ctx: &Ctx<'_>,
+    written: &BTreeSet<String>,
+    aliases: &[super::redirects::Alias],
+) -> Vec<(String, Vec<u8>)> {
     let paths: BTreeSet<&str> = written.iter().map(String::as_str).collect();
     vec![
         ("_headers".into(), headers(ctx.config, &paths).into_bytes()),
-        ("_redirects".into(), redirects(ctx.config).into_bytes()),
+        ("_redirects".into(), redirects(ctx.config, aliases).into_bytes()),
         (".nojekyll".into(), Vec::new()),
     ]
 }
@@ -126,8 +130,9 @@ pub(crate) fn security_headers() -> [(&'static str, &'static str); 4] {
     ]
 }
 
-/// The `_redirects` file: each language's 404 page for its prefix, longest prefix first.
-fn redirects(config: &Config) -> String {
+/// The `_redirects` file: a 301 from each page's old addresses (first: the first rule that
+/// matches wins), then each language's 404 page for its prefix, longest prefix first.
+fn redirects(config: &Config, aliases: &[super::redirects::Alias]) -> String {
     let base = &config.base_path;
     let mut out = String::from(
         "# Written by senda from site.toml: edit that, not this file.\n\
@@ -135,6 +140,9 @@ fn redirects(config: &Config) -> String {
          # 404 rules and finds the nearest 404.html by itself. The root redirect by the\n\
          # browser's language is in netlify.toml (Netlify only).\n",
     );
+    for alias in aliases {
+        let _ = writeln!(out, "{base}{} {base}{} 301", alias.from, alias.to);
+    }
     for language in &config.languages {
         let prefix = config.lang_prefix(&language.code);
         if !prefix.is_empty() {
@@ -169,7 +177,7 @@ mod tests {
 
     #[test]
     fn every_language_gets_a_404_rule_under_the_base_path() {
-        let text = redirects(&config(true, "https://user.github.io/repo/"));
+        let text = redirects(&config(true, "https://user.github.io/repo/"), &[]);
         for code in ["en", "es", "ht"] {
             assert!(
                 text.contains(&format!("/repo/{code}/* /repo/{code}/404.html 404\n")),
@@ -181,7 +189,7 @@ mod tests {
 
     #[test]
     fn no_catch_all_at_the_host_root() {
-        let text = redirects(&config(false, "https://example.org/"));
+        let text = redirects(&config(false, "https://example.org/"), &[]);
         assert!(text.contains("/es/* /es/404.html 404\n"), "{text}");
         assert!(!text.contains("/* /404.html"), "{text}");
         assert!(!text.contains("/en/"), "{text}");

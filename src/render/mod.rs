@@ -2,9 +2,11 @@
 //! templates, and returns every output file in memory. Nothing here touches the disk.
 
 mod context;
+mod files;
 mod generated;
 mod hosts;
 mod premin;
+mod redirects;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -338,7 +340,9 @@ pub fn render(
         .map(|l| (l.code.clone(), templates::site_context(&ctx, l)))
         .collect();
     ctx.glossaries = glossaries(&ctx);
-    ctx.paths = output_paths(&ctx, content, &static_paths);
+    let copies = files::copies(&ctx);
+    let aliases = redirects::aliases(&ctx);
+    ctx.paths = output_paths(&ctx, &copies, &static_paths, &aliases);
     check_questions(&ctx);
     report.check()?;
 
@@ -376,15 +380,19 @@ pub fn render(
     warn_unused_terms(&ctx, &rendered);
     warn_stale_facts(&ctx);
     report.check()?;
-    for (source, rel) in &content.assets {
-        sink.put(rel.clone(), crate::fsx::read(source)?)?;
+    for (source, rel) in copies {
+        sink.put(rel, crate::fsx::read(&source)?)?;
+    }
+    for alias in &aliases {
+        let lang = ctx.config.default_language().code.as_str();
+        sink.put(alias.file.clone(), redirects::page(lang, &ctx.path(&alias.to)))?;
     }
     let written = recorder
         .paths
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone();
-    for (path, bytes) in hosts::files(&ctx, &written) {
+    for (path, bytes) in hosts::files(&ctx, &written, &aliases) {
         sink.put(path, bytes)?;
     }
     Ok(Rendering {
@@ -516,19 +524,28 @@ fn plan<'a>(
                 },
                 None => continue,
             };
-            let dir = key.rsplit_once('/').map_or("", |(dir, _)| dir);
-            let mut url = folder_url(config, content, dir, &language.code, &mut folders);
-            if !key.ends_with("_index.md") {
-                url.push_str(&page.slug);
-                url.push('/');
+            if !page.front.render {
+                continue;
             }
+            let url = match &page.front.path {
+                Some(path) => own_path(config, path, &language.code),
+                None => {
+                    let mut url =
+                        folder_url(config, content, &page.dir, &language.code, &mut folders);
+                    if page.kind == Kind::Page {
+                        url.push_str(&page.slug);
+                        url.push('/');
+                    }
+                    url
+                }
+            };
             entries.push(Entry {
                 key,
                 lang: language,
                 page,
                 fallback,
                 url,
-                parent: page.parent_key(),
+                parent: listed_in(content, page, default),
             });
         }
     }
@@ -557,6 +574,38 @@ fn plan<'a>(
     (entries, index)
 }
 
+/// The address a page's `path` names, below its language's prefix (Zola's rule: a path that
+/// starts with the prefix already keeps it).
+fn own_path(config: &Config, path: &str, lang: &str) -> String {
+    let path = path.trim().trim_start_matches('/');
+    let prefix = config.lang_prefix(lang);
+    let mut url = if path.starts_with(&prefix) || format!("{path}/") == prefix {
+        path.to_string()
+    } else {
+        format!("{prefix}{path}")
+    };
+    if !url.is_empty() && !url.ends_with('/') && !url.ends_with(".html") {
+        url.push('/');
+    }
+    url
+}
+
+/// The section whose list shows `page`: its own, or the nearest above a `transparent` one.
+fn listed_in(content: &Content, page: &Page, default: &str) -> Option<String> {
+    let mut parent = page.parent_key()?;
+    while let Some(section) = content
+        .get(&parent, &page.lang)
+        .or_else(|| content.get(&parent, default))
+        .filter(|s| s.front.transparent)
+    {
+        match section.parent_key() {
+            Some(up) => parent = up,
+            None => break,
+        }
+    }
+    Some(parent)
+}
+
 /// URL of folder `dir` (`guide/mexico`) in `lang`: the language prefix, then each section's
 /// slug in that language (its folder name when it has no `_index.md`). Every page of a folder
 /// needs it: `folders` remembers each one.
@@ -579,7 +628,10 @@ fn folder_url<'a>(
         let section = content
             .get(&index, lang)
             .or_else(|| content.get(&index, &config.default_language().code));
-        url.push_str(section.map_or(part, |p| p.slug.as_str()));
+        match section {
+            Some(section) => url.push_str(&section.slug),
+            None => url.push_str(&config.slugify.paths.apply(part)),
+        }
         url.push('/');
         url
     };
@@ -595,11 +647,13 @@ impl<'a> Ctx<'a> {
             return true;
         }
         let folder = path.strip_suffix("index.html").unwrap_or(path);
-        if folder.ends_with('/') || folder.is_empty() {
-            self.paths.contains(folder)
-        } else {
-            self.paths.contains(&format!("{folder}/"))
-        }
+        let folder = folder.strip_suffix('/').unwrap_or(folder);
+        let (page, copied) = match folder {
+            "" => (String::new(), "index.html".to_string()),
+            _ => (format!("{folder}/"), format!("{folder}/index.html")),
+        };
+        // A page, or a folder copied from static/ or content/ with its index.html.
+        self.paths.contains(&page) || self.paths.contains(&copied)
     }
 
     /// The entry of `key` in `lang`.
@@ -705,7 +759,7 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
                 .trim_start_matches("glossary/")
                 .trim_end_matches(".md");
             let mut phrases = Vec::new();
-            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.aliases)
+            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.term_aliases)
             {
                 let folded = phrase.to_lowercase();
                 if folded.trim().is_empty() {
@@ -748,8 +802,13 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
     out
 }
 
-/// Paths a root-relative link may name: every page and every file.
-fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> HashSet<String> {
+/// Paths a root-relative link may name: every page and every file, and old addresses.
+fn output_paths(
+    ctx: &Ctx<'_>,
+    copies: &[(std::path::PathBuf, String)],
+    static_paths: &[String],
+    aliases: &[redirects::Alias],
+) -> HashSet<String> {
     let mut paths = HashSet::new();
     // Pages by their folder (`en/guide/x/`): see [`Ctx::exists`] for the other spellings.
     for entry in &ctx.entries {
@@ -761,7 +820,9 @@ fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> Ha
         }
     }
     paths.extend(static_paths.iter().cloned());
-    paths.extend(content.assets.iter().map(|(_, rel)| rel.clone()));
+    paths.extend(copies.iter().map(|(_, rel)| rel.clone()));
+    paths.extend(aliases.iter().map(|a| a.from.clone()));
+    paths.extend(aliases.iter().map(|a| a.file.clone()));
     paths
 }
 

@@ -11,7 +11,7 @@ use tera::Tera;
 use super::context::*;
 use super::{Ctx, Entry};
 use crate::config::{Config, Direction};
-use crate::content::Kind;
+use crate::content::{Kind, SortBy};
 use crate::diag::{Diagnostic, Report};
 use crate::i18n::Strings;
 use crate::markdown::Rendered;
@@ -147,6 +147,11 @@ impl Templates {
         self.paths.contains_key(name)
     }
 
+    /// Template `name`, when the theme has it.
+    pub fn name(&self, name: &str) -> Option<&str> {
+        self.paths.get_key_value(name).map(|(k, _)| k.as_str())
+    }
+
     /// Renders template `name` for a page in `lang`.
     pub fn render(&self, lang: &str, name: &str, context: &PageContext) -> Result<String, String> {
         let tera = self
@@ -189,23 +194,58 @@ fn template_name(entry: &Entry<'_>) -> &'static str {
     }
 }
 
+/// The template a page names (`template`, or its section's `page_template`), when the theme
+/// has it; else the page kind's own, with a warning: Zola sites name templates of their own
+/// theme, which senda's does not have.
+fn chosen_template<'c>(ctx: &'c Ctx<'_>, entry: &Entry<'_>) -> &'c str {
+    let own = template_name(entry);
+    let page = entry.page;
+    let section = || {
+        let parent = page.parent_key()?;
+        ctx.content
+            .get(&parent, &entry.lang.code)
+            .or_else(|| ctx.content.get(&parent, &ctx.config.default_language().code))
+    };
+    let (named, key, file) = match (&page.front.template, page.kind) {
+        (Some(name), _) => (name, "template", page),
+        (None, Kind::Page) => match section().and_then(|s| Some((s.front.page_template.as_ref()?, s))) {
+            Some((name, section)) => (name, "page_template", section),
+            None => return own,
+        },
+        (None, Kind::Section) => return own,
+    };
+    match ctx.templates.name(named) {
+        Some(name) => name,
+        None => {
+            if !entry.fallback {
+                ctx.report.warn(file.diagnostic(crate::content::key_line(&file.source, key), format!("the theme has no template `{named}`; {} uses `{own}`", page.file.display()))
+                    .help("name a file of themes/<theme>/templates/, or remove the key to use the page's own template"));
+            }
+            own
+        }
+    }
+}
+
+/// The page at the address of a section that sends readers elsewhere (`redirect_to`).
+fn redirect(ctx: &Ctx<'_>, entry: &Entry<'_>, to: &str) -> Option<(String, Vec<u8>)> {
+    let Some(target) = super::redirects::target(ctx, &entry.lang.code, to) else {
+        ctx.report.error(entry.page.diagnostic(crate::content::key_line(&entry.page.source, "redirect_to"), format!("redirect_to `{to}`: there is no such page"))
+            .help("an @/ link names a file under content/, with .md: @/blog/_index.md"));
+        return None;
+    };
+    Some((format!("{}index.html", entry.url), super::redirects::page(&entry.lang.code, &target)))
+}
+
 /// Renders one content page; problems go to the report.
 pub(crate) fn page(
     ctx: &Ctx<'_>,
     entry: &Entry<'_>,
     body: &mut Rendered,
 ) -> Option<(String, Vec<u8>)> {
-    let name = entry
-        .page
-        .front
-        .template
-        .as_deref()
-        .unwrap_or_else(|| template_name(entry));
-    if !ctx.templates.has(name) {
-        ctx.report.error(entry.page.diagnostic(crate::content::key_line(&entry.page.source, "template"), format!("the template `{name}` does not exist"))
-            .help("name a file of themes/<theme>/templates/, or remove `template` to use the default one"));
-        return None;
+    if let Some(to) = &entry.page.front.redirect_to {
+        return redirect(ctx, entry, to);
     }
+    let name = chosen_template(ctx, entry);
     let context = page_context(ctx, entry, body);
     // The page's HTML is spliced into the page and dropped: nothing else needs it afterwards.
     let html = std::mem::take(&mut body.html);
@@ -400,12 +440,22 @@ pub(crate) fn site_context(
 pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
     child_entries(ctx, key, lang, kind)
         .into_iter()
-        .map(|e| ListItem {
-            title: e.page.front.title.clone(),
-            description: e.page.front.description.clone(),
-            url: ctx.path(&e.url),
-        })
+        .map(|e| list_item(ctx, e))
         .collect()
+}
+
+/// How `entry` appears in a list.
+pub(crate) fn list_item(ctx: &Ctx<'_>, entry: &Entry<'_>) -> ListItem {
+    let summary = match entry.page.body().split_once("<!-- more -->") {
+        Some((before, _)) if entry.page.kind == Kind::Page => ctx.markdown(entry, Some(before), None).html,
+        _ => String::new(),
+    };
+    ListItem {
+        title: entry.page.front.title.clone(),
+        description: entry.page.front.description.clone(),
+        url: ctx.path(&entry.url),
+        summary,
+    }
 }
 
 /// The entries listed in section `key` in `lang`, of one kind, by weight then title.
@@ -423,10 +473,42 @@ pub(crate) fn child_entries<'c, 'a>(
         .map(|&i| &ctx.entries[i])
         .filter(|e| e.page.kind == kind)
         .collect();
-    entries.sort_by(|a, b| {
-        (a.page.front.weight, &a.page.front.title).cmp(&(b.page.front.weight, &b.page.front.title))
-    });
+    let sort_by = ctx
+        .content
+        .get(key, lang)
+        .or_else(|| ctx.content.get(key, &ctx.config.default_language().code))
+        .map(|section| section.front.sort_by)
+        .unwrap_or_default();
+    sort(&mut entries, sort_by);
     entries
+}
+
+/// Orders a section's entries as its `sort_by` says. Pages without the date a date order
+/// needs come last (Zola leaves them out of the list; here every page stays reachable).
+fn sort(entries: &mut [&Entry<'_>], sort_by: SortBy) {
+    let newest_first = |a: Option<&toml::value::Datetime>, b: Option<&toml::value::Datetime>| {
+        let key = |d: Option<&toml::value::Datetime>| d.map(|d| d.to_string());
+        match (key(a), key(b)) {
+            (Some(a), Some(b)) => b.cmp(&a),
+            (a, b) => a.is_none().cmp(&b.is_none()),
+        }
+    };
+    match sort_by {
+        SortBy::Weight => entries.sort_by(|a, b| {
+            (a.page.front.weight, &a.page.front.title)
+                .cmp(&(b.page.front.weight, &b.page.front.title))
+        }),
+        SortBy::Date => entries.sort_by(|a, b| {
+            newest_first(a.page.front.date.as_ref(), b.page.front.date.as_ref())
+        }),
+        SortBy::UpdateDate => entries.sort_by(|a, b| {
+            let (a, b) = (&a.page.front, &b.page.front);
+            newest_first(a.updated.as_ref().or(a.date.as_ref()), b.updated.as_ref().or(b.date.as_ref()))
+        }),
+        SortBy::Title => entries.sort_by_key(|e| e.page.front.title.to_lowercase()),
+        SortBy::TitleBytes => entries.sort_by(|a, b| a.page.front.title.cmp(&b.page.front.title)),
+        SortBy::None => {}
+    }
 }
 
 /// A fact or table's source line, for lists of sources.
@@ -547,11 +629,7 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
             .entries
             .iter()
             .filter(|e| e.lang.code == lang && e.page.front.circumstance.is_some())
-            .map(|e| ListItem {
-                title: e.page.front.title.clone(),
-                description: e.page.front.description.clone(),
-                url: ctx.path(&e.url),
-            })
+            .map(|e| list_item(ctx, e))
             .collect();
     }
     if kind == "glossary" {
@@ -647,7 +725,7 @@ pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str) -> Vec<EntryCtx> {
                 .to_string(),
             title: e.page.front.title.clone(),
             description: e.page.front.description.clone(),
-            aliases: e.page.front.aliases.clone(),
+            aliases: e.page.front.term_aliases.clone(),
             content: ctx.markdown(e, None, None).html,
             url: ctx.path(&e.url),
         })
@@ -673,7 +751,7 @@ fn circumstance_ctx(
     for link in &c.articles {
         let key = link.strip_prefix("@/").unwrap_or(link);
         match ctx.entry(key, lang).or_else(|| ctx.entry(key, &ctx.config.default_language().code)) {
-            Some(e) => articles.push(ListItem { title: e.page.front.title.clone(), description: e.page.front.description.clone(), url: ctx.path(&e.url) }),
+            Some(e) => articles.push(list_item(ctx, e)),
             None => ctx.report.error(entry.page.diagnostic(crate::content::front_line(&entry.page.source, link), format!("the article `{link}` does not exist"))
                 .help("list articles as @/ links to files under content/: \"@/guide/apply-in-mexico.md\"")),
         }
@@ -685,11 +763,7 @@ fn circumstance_ctx(
     {
         let url = ctx.path(&e.url);
         if !articles.iter().any(|a| a.url == url) {
-            articles.push(ListItem {
-                title: e.page.front.title.clone(),
-                description: e.page.front.description.clone(),
-                url,
-            });
+            articles.push(list_item(ctx, e));
         }
     }
     for name in &c.facts {
