@@ -200,16 +200,22 @@ fn taxonomy_list(list: &[Value], lang: Option<&str>) -> Vec<Value> {
         .collect()
 }
 
+/// Taxonomy tables as an inline array (`[{ name = "tags" }]`).
 fn array_of(values: &[Value]) -> Result<toml_edit::Array> {
-    let text = toml::to_string(&Table::from_iter([(
-        "x".to_string(),
-        Value::Array(values.to_vec()),
-    )]))?;
-    let doc: DocumentMut = text.parse()?;
-    doc["x"]
-        .as_array()
-        .cloned()
-        .context("a list of taxonomies")
+    let mut array = toml_edit::Array::new();
+    for table in values.iter().filter_map(Value::as_table) {
+        let mut inline = toml_edit::InlineTable::new();
+        for (key, v) in table {
+            let v: toml_edit::Value = match v {
+                Value::String(s) => s.as_str().into(),
+                Value::Boolean(b) => (*b).into(),
+                other => bail!("unexpected taxonomy setting `{key} = {other}`"),
+            };
+            inline.insert(key, v);
+        }
+        array.push(inline);
+    }
+    Ok(array)
 }
 
 /// The language's name in itself, and whether it is written right to left.

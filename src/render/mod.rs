@@ -709,7 +709,15 @@ impl<'a> Ctx<'a> {
         guide: Option<&markdown::GuideLinks<'_>>,
     ) -> Rendered {
         let lang = entry.lang.code.as_str();
-        let resolve = |key: &str| self.url(key, lang);
+        // `@/blog/post.es.md` names that translation, whatever the page's language.
+        let resolve = |key: &str| match key
+            .strip_suffix(".md")
+            .and_then(|stem| stem.rsplit_once('.'))
+            .filter(|(_, code)| self.config.language(code).is_some())
+        {
+            Some((stem, code)) => self.url(&format!("{stem}.md"), code),
+            None => self.url(key, lang),
+        };
         let exists = |path: &str| self.exists(path);
         let this_entry = entry
             .key

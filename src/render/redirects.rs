@@ -45,6 +45,15 @@ pub(crate) fn aliases(ctx: &Ctx<'_>) -> Vec<Alias> {
             } else {
                 format!("{}/index.html", from.trim_end_matches('/'))
             };
+            if from.trim_end_matches('/') == entry.url.trim_end_matches('/') {
+                ctx.report.warn(
+                    entry
+                        .page
+                        .diagnostic(line, format!("the alias `{alias}` is the page's own address"))
+                        .help("remove it: the page is there already"),
+                );
+                continue;
+            }
             let other = pages
                 .get(from.as_str())
                 .or_else(|| pages.get(format!("{}/", from.trim_end_matches('/')).as_str()))
