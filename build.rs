@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a build script compiled in another checkout (a copied target/)
+    // must still embed this checkout's theme.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")?;
+    let root = Path::new(&manifest_dir);
     let mut out = String::new();
     for (name, dir) in [("THEME", "themes/default"), ("I18N", "i18n")] {
         println!("cargo:rerun-if-changed={dir}");

@@ -373,7 +373,10 @@ mod tests {
 
     #[test]
     fn slug_modes_as_zola() {
-        assert_eq!(SlugMode::On.apply("Ñandú ó: 2026-03-15T07:38:27Z"), "nandu-o-2026-03-15t07-38-27z");
+        assert_eq!(
+            SlugMode::On.apply("Ñandú ó: 2026-03-15T07:38:27Z"),
+            "nandu-o-2026-03-15t07-38-27z"
+        );
         assert_eq!(SlugMode::Safe.apply("a: b?.md. "), "a b.md");
         assert_eq!(SlugMode::Off.apply("a: b"), "a: b");
     }

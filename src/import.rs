@@ -30,9 +30,8 @@ pub fn zola(dir: &Path) -> Result<Imported> {
     }
     let text = crate::fsx::read_to_string(&config)
         .with_context(|| format!("there is no Zola site in `{}`", dir.display()))?;
-    let table: Table = toml::from_str(&text).map_err(|e| {
-        crate::diag::Diagnostic::from_toml(Path::new("config.toml"), &text, 0, &e)
-    })?;
+    let table: Table = toml::from_str(&text)
+        .map_err(|e| crate::diag::Diagnostic::from_toml(Path::new("config.toml"), &text, 0, &e))?;
     let mut imported = convert(&table)?;
     imported.not_carried.extend(folders(dir, &table));
     crate::fsx::write(&site, imported.site_toml.as_bytes())?;
@@ -66,7 +65,9 @@ pub fn convert(zola: &Table) -> Result<Imported> {
     doc["theme"] = value("default");
     doc["minify"] = value(zola.get("minify_html").and_then(Value::as_bool) == Some(true));
     let taxonomies = zola.get("taxonomies").and_then(Value::as_array);
-    let mut all_taxonomies: Vec<Value> = taxonomies.map(|t| taxonomy_list(t, None)).unwrap_or_default();
+    let mut all_taxonomies: Vec<Value> = taxonomies
+        .map(|t| taxonomy_list(t, None))
+        .unwrap_or_default();
     let feeds = ["generate_feeds", "generate_feed", "generate_rss"]
         .iter()
         .any(|k| zola.get(*k).and_then(Value::as_bool) == Some(true));
@@ -273,16 +274,31 @@ fn settings(zola: &Table) -> Vec<String> {
         out.push("[translations]: the interface strings of Zola templates are not used; senda's own are in i18n/<code>.ftl".to_string());
     }
     for (key, what) in [
-        ("link_checker", "senda build checks every internal link, and files beside pages; external links are not fetched"),
+        (
+            "link_checker",
+            "senda build checks every internal link, and files beside pages; external links are not fetched",
+        ),
         ("feed_filenames", "senda names its feeds itself"),
-        ("ignored_content", "move those files out of content/ (senda copies every file there)"),
+        (
+            "ignored_content",
+            "move those files out of content/ (senda copies every file there)",
+        ),
     ] {
         if zola.contains_key(key) {
             out.push(format!("{key}: {what}"));
         }
     }
     if let Some(markdown) = markdown {
-        for key in ["external_links_target_blank", "external_links_no_follow", "external_links_no_referrer", "external_links_class", "render_emoji", "bottom_footnotes", "insert_anchor_links", "lazy_async_image"] {
+        for key in [
+            "external_links_target_blank",
+            "external_links_no_follow",
+            "external_links_no_referrer",
+            "external_links_class",
+            "render_emoji",
+            "bottom_footnotes",
+            "insert_anchor_links",
+            "lazy_async_image",
+        ] {
             if markdown.contains_key(key) {
                 out.push(format!("[markdown] {key}: senda writes links, footnotes and images its own way (no referrer is ever sent); nothing to do"));
             }
@@ -313,7 +329,8 @@ fn folders(dir: &Path, zola: &Table) -> Vec<String> {
             out.push(line);
         }
     }
-    if dir.join("sass").is_dir() && zola.get("compile_sass").and_then(Value::as_bool) != Some(true) {
+    if dir.join("sass").is_dir() && zola.get("compile_sass").and_then(Value::as_bool) != Some(true)
+    {
         out.push("sass/: not compiled; senda's theme has its own style sheet".to_string());
     }
     out
@@ -356,12 +373,17 @@ mod tests {
         assert_eq!(config.languages.len(), 2);
         assert_eq!(config.slugify.paths, crate::config::SlugMode::Safe);
         let said = old.not_carried.join("\n");
-        assert!(said.contains("highlight") && said.contains("search index"), "{said}");
+        assert!(
+            said.contains("highlight") && said.contains("search index"),
+            "{said}"
+        );
         let new = import(
             "base_url = \"https://e.org\"\n[markdown.highlighting]\ntheme = \"kanagawa-wave\"\n",
         );
         assert!(new.not_carried.join("\n").contains("highlight"));
-        let pre = import("base_url = \"https://e.org\"\n[markdown]\nhighlight_code = true\nhighlight_theme = \"css\"\n");
+        let pre = import(
+            "base_url = \"https://e.org\"\n[markdown]\nhighlight_code = true\nhighlight_theme = \"css\"\n",
+        );
         assert!(pre.not_carried.join("\n").contains("highlight"));
     }
 }

@@ -158,6 +158,7 @@ const MANUALS: &[&str] = &[
     "themes.md",
     "languages.md",
     "formats.md",
+    "zola.md",
 ];
 
 #[test]

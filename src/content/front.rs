@@ -156,11 +156,37 @@ impl Default for FrontMatter {
 
 /// Every key of [`FrontMatter`], for the nearest-key hint.
 const KEYS: &[&str] = &[
-    "title", "description", "date", "updated", "reviewed", "weight", "slug", "path", "draft",
-    "template", "page_template", "sort_by", "transparent", "render", "redirect_to", "aliases",
-    "circumstances", "quick_exit", "source_hash", "term_aliases", "circumstance", "question",
-    "extra", "taxonomies", "paginate_by", "paginate_path", "paginate_reversed",
-    "insert_anchor_links", "in_search_index", "generate_feeds", "authors",
+    "title",
+    "description",
+    "date",
+    "updated",
+    "reviewed",
+    "weight",
+    "slug",
+    "path",
+    "draft",
+    "template",
+    "page_template",
+    "sort_by",
+    "transparent",
+    "render",
+    "redirect_to",
+    "aliases",
+    "circumstances",
+    "quick_exit",
+    "source_hash",
+    "term_aliases",
+    "circumstance",
+    "question",
+    "extra",
+    "taxonomies",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "insert_anchor_links",
+    "in_search_index",
+    "generate_feeds",
+    "authors",
 ];
 
 fn yes() -> bool {
@@ -319,9 +345,9 @@ fn yaml_error(
     block_start: usize,
     err: &serde_norway::Error,
 ) -> Diagnostic {
-    let line = err.location().map_or(0, |l| {
-        crate::diag::line_of(source, block_start + l.index())
-    });
+    let line = err
+        .location()
+        .map_or(0, |l| crate::diag::line_of(source, block_start + l.index()));
     Diagnostic::new(file, line, err.to_string())
         .help("each line is key: value; a list is [\"a\", \"b\"]; dates as 2025-01-20")
         .with_source(source)
@@ -377,16 +403,23 @@ mod tests {
         let parsed = parse(Path::new("a.md"), src).expect("YAML front matter");
         assert_eq!(parsed.front.title, "Zola");
         let date = parsed.front.date.expect("a date");
-        assert_eq!(date.date.map(|d| (d.year, d.month, d.day)), Some((2022, 1, 22)));
+        assert_eq!(
+            date.date.map(|d| (d.year, d.month, d.day)),
+            Some((2022, 1, 22))
+        );
         assert_eq!(parsed.unknown.len(), 1);
         assert_eq!(parsed.unknown[0].line, 4);
         let src = "+++\ndate = \"2023-03-23T10:00:00+02:00\"\nupdated = 2024-01-02\n+++\n";
         let parsed = parse(Path::new("a.md"), src).expect("dates as text and as TOML");
         assert!(parsed.front.date.is_some() && parsed.front.updated.is_some());
-        let err = parse(Path::new("a.md"), "+++\ntitle = \"A\"\ndate = \"soon\"\n+++\n")
-            .expect_err("not a date");
+        let err = parse(
+            Path::new("a.md"),
+            "+++\ntitle = \"A\"\ndate = \"soon\"\n+++\n",
+        )
+        .expect_err("not a date");
         assert_eq!(err.line, 3, "{err}");
-        let err = parse(Path::new("a.md"), "---\ntitle: A\nweight: [\n---\n").expect_err("bad YAML");
+        let err =
+            parse(Path::new("a.md"), "---\ntitle: A\nweight: [\n---\n").expect_err("bad YAML");
         assert!(err.line >= 3, "{err}");
     }
 

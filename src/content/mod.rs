@@ -308,10 +308,13 @@ fn place(key: &str) -> (String, Kind, &str) {
 fn date_prefix(name: &str) -> (Option<front::Date>, Option<&str>) {
     let bytes = name.as_bytes();
     let looks_dated = bytes.len() >= 10
-        && bytes[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !looks_dated {
         return (None, None);
     }
@@ -458,14 +461,23 @@ mod tests {
 
     #[test]
     fn bundles_and_dated_names() {
-        assert_eq!(place("blog/post/index.md"), ("blog".into(), Kind::Page, "post"));
+        assert_eq!(
+            place("blog/post/index.md"),
+            ("blog".into(), Kind::Page, "post")
+        );
         assert_eq!(place("index.md"), ("".into(), Kind::Page, "index"));
-        assert_eq!(place("blog/_index.md"), ("blog".into(), Kind::Section, "blog"));
+        assert_eq!(
+            place("blog/_index.md"),
+            ("blog".into(), Kind::Section, "blog")
+        );
         let (date, rest) = date_prefix("2022-05-27-dunbar-number");
         assert_eq!(date.map(|d| d.to_string()), Some("2022-05-27".into()));
         assert_eq!(rest, Some("dunbar-number"));
         let (date, rest) = date_prefix("2026-03-15T07:38:27Z");
-        assert_eq!(date.map(|d| d.to_string()), Some("2026-03-15T07:38:27Z".into()));
+        assert_eq!(
+            date.map(|d| d.to_string()),
+            Some("2026-03-15T07:38:27Z".into())
+        );
         assert_eq!(rest, None);
         assert_eq!(date_prefix("2022-13-45-x").0, None);
         assert_eq!(date_prefix("20220527-x").0, None);

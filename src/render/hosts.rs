@@ -65,7 +65,10 @@ pub(crate) fn files(
     let paths: BTreeSet<&str> = written.iter().map(String::as_str).collect();
     vec![
         ("_headers".into(), headers(ctx.config, &paths).into_bytes()),
-        ("_redirects".into(), redirects(ctx.config, aliases).into_bytes()),
+        (
+            "_redirects".into(),
+            redirects(ctx.config, aliases).into_bytes(),
+        ),
         (".nojekyll".into(), Vec::new()),
     ]
 }

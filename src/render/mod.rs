@@ -385,7 +385,10 @@ pub fn render(
     }
     for alias in &aliases {
         let lang = ctx.config.default_language().code.as_str();
-        sink.put(alias.file.clone(), redirects::page(lang, &ctx.path(&alias.to)))?;
+        sink.put(
+            alias.file.clone(),
+            redirects::page(lang, &ctx.path(&alias.to)),
+        )?;
     }
     let written = recorder
         .paths
@@ -767,7 +770,8 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
                 .trim_start_matches("glossary/")
                 .trim_end_matches(".md");
             let mut phrases = Vec::new();
-            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.term_aliases)
+            for phrase in
+                std::iter::once(&entry.page.front.title).chain(&entry.page.front.term_aliases)
             {
                 let folded = phrase.to_lowercase();
                 if folded.trim().is_empty() {

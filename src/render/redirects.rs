@@ -49,7 +49,10 @@ pub(crate) fn aliases(ctx: &Ctx<'_>) -> Vec<Alias> {
                 ctx.report.warn(
                     entry
                         .page
-                        .diagnostic(line, format!("the alias `{alias}` is the page's own address"))
+                        .diagnostic(
+                            line,
+                            format!("the alias `{alias}` is the page's own address"),
+                        )
                         .help("remove it: the page is there already"),
                 );
                 continue;

@@ -202,16 +202,19 @@ fn chosen_template<'c>(ctx: &'c Ctx<'_>, entry: &Entry<'_>) -> &'c str {
     let page = entry.page;
     let section = || {
         let parent = page.parent_key()?;
-        ctx.content
-            .get(&parent, &entry.lang.code)
-            .or_else(|| ctx.content.get(&parent, &ctx.config.default_language().code))
+        ctx.content.get(&parent, &entry.lang.code).or_else(|| {
+            ctx.content
+                .get(&parent, &ctx.config.default_language().code)
+        })
     };
     let (named, key, file) = match (&page.front.template, page.kind) {
         (Some(name), _) => (name, "template", page),
-        (None, Kind::Page) => match section().and_then(|s| Some((s.front.page_template.as_ref()?, s))) {
-            Some((name, section)) => (name, "page_template", section),
-            None => return own,
-        },
+        (None, Kind::Page) => {
+            match section().and_then(|s| Some((s.front.page_template.as_ref()?, s))) {
+                Some((name, section)) => (name, "page_template", section),
+                None => return own,
+            }
+        }
         (None, Kind::Section) => return own,
     };
     match ctx.templates.name(named) {
@@ -229,11 +232,21 @@ fn chosen_template<'c>(ctx: &'c Ctx<'_>, entry: &Entry<'_>) -> &'c str {
 /// The page at the address of a section that sends readers elsewhere (`redirect_to`).
 fn redirect(ctx: &Ctx<'_>, entry: &Entry<'_>, to: &str) -> Option<(String, Vec<u8>)> {
     let Some(target) = super::redirects::target(ctx, &entry.lang.code, to) else {
-        ctx.report.error(entry.page.diagnostic(crate::content::key_line(&entry.page.source, "redirect_to"), format!("redirect_to `{to}`: there is no such page"))
-            .help("an @/ link names a file under content/, with .md: @/blog/_index.md"));
+        ctx.report.error(
+            entry
+                .page
+                .diagnostic(
+                    crate::content::key_line(&entry.page.source, "redirect_to"),
+                    format!("redirect_to `{to}`: there is no such page"),
+                )
+                .help("an @/ link names a file under content/, with .md: @/blog/_index.md"),
+        );
         return None;
     };
-    Some((format!("{}index.html", entry.url), super::redirects::page(&entry.lang.code, &target)))
+    Some((
+        format!("{}index.html", entry.url),
+        super::redirects::page(&entry.lang.code, &target),
+    ))
 }
 
 /// Renders one content page; problems go to the report.
@@ -447,7 +460,9 @@ pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<
 /// How `entry` appears in a list.
 pub(crate) fn list_item(ctx: &Ctx<'_>, entry: &Entry<'_>) -> ListItem {
     let summary = match entry.page.body().split_once("<!-- more -->") {
-        Some((before, _)) if entry.page.kind == Kind::Page => ctx.markdown(entry, Some(before), None).html,
+        Some((before, _)) if entry.page.kind == Kind::Page => {
+            ctx.markdown(entry, Some(before), None).html
+        }
         _ => String::new(),
     };
     ListItem {
@@ -498,12 +513,14 @@ fn sort(entries: &mut [&Entry<'_>], sort_by: SortBy) {
             (a.page.front.weight, &a.page.front.title)
                 .cmp(&(b.page.front.weight, &b.page.front.title))
         }),
-        SortBy::Date => entries.sort_by(|a, b| {
-            newest_first(a.page.front.date.as_ref(), b.page.front.date.as_ref())
-        }),
+        SortBy::Date => entries
+            .sort_by(|a, b| newest_first(a.page.front.date.as_ref(), b.page.front.date.as_ref())),
         SortBy::UpdateDate => entries.sort_by(|a, b| {
             let (a, b) = (&a.page.front, &b.page.front);
-            newest_first(a.updated.as_ref().or(a.date.as_ref()), b.updated.as_ref().or(b.date.as_ref()))
+            newest_first(
+                a.updated.as_ref().or(a.date.as_ref()),
+                b.updated.as_ref().or(b.date.as_ref()),
+            )
         }),
         SortBy::Title => entries.sort_by_key(|e| e.page.front.title.to_lowercase()),
         SortBy::TitleBytes => entries.sort_by(|a, b| a.page.front.title.cmp(&b.page.front.title)),

@@ -1,0 +1,232 @@
+//! Sites made for Zola (issue 13): `senda import zola`, then a build that puts every page at
+//! the address Zola gives it. The fixture `zola` is written in the shape of real multilingual
+//! Zola blogs: bundles, dated file names, YAML front matter, `path`, `aliases`, `static/`.
+
+mod common;
+
+use common::{Build, copy_fixture, senda, write};
+
+/// The `zola` fixture, imported and built.
+fn imported() -> Build {
+    let dir = copy_fixture("zola");
+    let import = senda(dir.path(), &["import", "zola"]);
+    let said = String::from_utf8_lossy(&import.stdout).into_owned();
+    assert!(
+        import.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    for what in [
+        "search index",
+        "highlight",
+        "Sass",
+        "templates/ (blog.html)",
+    ] {
+        assert!(
+            said.contains(what),
+            "the import does not mention {what}:\n{said}"
+        );
+    }
+    let build = Build::run(dir, &[]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    build
+}
+
+#[test]
+fn build_without_site_toml_says_to_import() {
+    let dir = copy_fixture("zola");
+    let out = senda(dir.path(), &["build"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("senda import zola"), "{err}");
+}
+
+#[test]
+fn import_writes_site_toml_and_keeps_config_and_content() {
+    let build = imported();
+    let root = build.dir.path();
+    let site = std::fs::read_to_string(root.join("site.toml")).expect("site.toml");
+    for line in [
+        "title = \"Field notes\"",
+        "base_url = \"https://example.org\"",
+        "minify = true",
+        "feeds = true",
+        "[languages.es]",
+        "title = \"Notas de campo\"",
+        "name = \"Español\"",
+        "paths = \"on\"",
+        "author = \"A. Writer\"",
+    ] {
+        assert!(site.contains(line), "`{line}` missing:\n{site}");
+    }
+    assert!(root.join("config.toml").exists());
+    let again = senda(root, &["import", "zola"]);
+    assert!(
+        !again.status.success(),
+        "a second import must not overwrite site.toml"
+    );
+}
+
+#[test]
+fn pages_are_at_zola_addresses() {
+    let b = imported();
+    let files = b.files();
+    for page in [
+        "index.html",
+        "es/index.html",
+        "blog/index.html",
+        "es/blog/index.html",
+        // A bundle, from a dated folder: the date leaves the address.
+        "blog/first-post/index.html",
+        "blog/trip/index.html",
+        "es/blog/trip/index.html",
+        // Only a date and time in the name: the whole name, made ASCII.
+        "blog/2026-03-15t07-38-27z/index.html",
+        // `path`, and a `path` that starts with the language's prefix already.
+        "custom/place/index.html",
+        "es/lugar/index.html",
+        "notes/zebra/index.html",
+    ] {
+        assert!(files.contains(page), "{page} missing: {files:?}");
+    }
+    for absent in [
+        "blog/unfinished/index.html",
+        "blog/hidden/index.html",
+        "blog/trip/index/index.html",
+    ] {
+        assert!(!files.contains(absent), "{absent} must not exist");
+    }
+}
+
+#[test]
+fn dates_in_names_and_front_matter_order_the_section() {
+    let b = imported();
+    let blog = b.main("blog/index.html");
+    let at = |title: &str| {
+        blog.find(title)
+            .unwrap_or_else(|| panic!("{title} not listed: {blog}"))
+    };
+    // Newest first: 2026, 2024 (from the folder name), 2023 (a quoted date), 2020.
+    assert!(at("A quick note") < at("First post"));
+    assert!(at("First post") < at("The trip"));
+    assert!(at("The trip") < at("Custom address"));
+    assert!(
+        !blog.contains("Unfinished") && !blog.contains("Hidden"),
+        "{blog}"
+    );
+    // The summary before <!-- more --> is shown in the list, not the rest.
+    assert!(blog.contains("The opening paragraph"), "{blog}");
+    assert!(!blog.contains("The rest."), "{blog}");
+}
+
+#[test]
+fn a_transparent_section_lists_its_pages_in_the_parent_and_gets_a_title() {
+    let b = imported();
+    let home = b.main("index.html");
+    // sort_by = "title" of the transparent section does not order the home page: by weight.
+    let zebra = home
+        .find("Zebra crossing")
+        .expect("zebra listed on the home page");
+    let apple = home
+        .find("Apple trees")
+        .expect("apple listed on the home page");
+    assert!(zebra < apple, "{home}");
+    let notes = b.page("notes/index.html");
+    assert!(
+        notes.contains("<h1>Notes</h1>"),
+        "a section without title is named after its folder"
+    );
+}
+
+#[test]
+fn bundle_files_sit_beside_every_version_of_the_page() {
+    let b = imported();
+    let files = b.files();
+    for file in [
+        "blog/trip/road.jpg",
+        "es/blog/trip/road.jpg",
+        "blog/first-post/map.png",
+        "files/guide.pdf",
+        "demo/index.html",
+    ] {
+        assert!(files.contains(file), "{file} missing");
+    }
+    let trip = b.main("es/blog/trip/index.html");
+    assert!(trip.contains("src=\"road.jpg\""), "{trip}");
+}
+
+#[test]
+fn aliases_get_redirect_pages_and_301_lines() {
+    let b = imported();
+    for file in ["old-trip/index.html", "2023/trip.html"] {
+        let page = b.page(file);
+        assert!(
+            page.contains("http-equiv=\"refresh\" content=\"0; url=/blog/trip/\""),
+            "{page}"
+        );
+        assert!(page.contains("<a href=\"/blog/trip/\">"), "{page}");
+        assert!(!page.contains("<script"), "{page}");
+    }
+    let redirects = b.page("_redirects");
+    assert!(
+        redirects.contains("/old-trip/ /blog/trip/ 301"),
+        "{redirects}"
+    );
+    let first_404 = redirects.find("404.html 404").unwrap_or(redirects.len());
+    assert!(
+        redirects.find("301").is_some_and(|at| at < first_404),
+        "{redirects}"
+    );
+    // A section's redirect_to.
+    let archive = b.page("archive/index.html");
+    assert!(archive.contains("url=/blog/"), "{archive}");
+    // The home page links to the Spanish translation by its file, and to an alias.
+    let home = b.main("index.html");
+    assert!(home.contains("href=\"/es/blog/trip/\""), "{home}");
+    assert!(home.contains("href=\"/old-trip/\""), "{home}");
+}
+
+#[test]
+fn what_senda_does_not_use_is_a_warning_with_file_and_line() {
+    let b = imported();
+    assert!(
+        b.stderr.contains(
+            "content/notes/apple.md:4: senda does not know the front-matter key `subtitle`"
+        ),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        b.stderr
+            .contains("content/blog/_index.md:4: the theme has no template `blog.html`"),
+        "{}",
+        b.stderr
+    );
+    assert!(b.stderr.contains("page_template"), "{}", b.stderr);
+    assert!(
+        b.stderr.contains("`tags`"),
+        "an unknown YAML key: {}",
+        b.stderr
+    );
+    let strict = senda(b.dir.path(), &["check", "--strict"]);
+    assert!(!strict.status.success(), "--strict fails on unknown keys");
+}
+
+#[test]
+fn a_link_to_a_missing_bundle_file_or_static_file_fails_the_build() {
+    let dir = copy_fixture("zola");
+    assert!(senda(dir.path(), &["import", "zola"]).status.success());
+    write(
+        dir.path(),
+        "content/blog/trip/index.md",
+        "+++\ntitle = \"The trip\"\n+++\nSee [the file](/files/nope.pdf).\n",
+    );
+    let b = Build::run(dir, &[]);
+    assert_eq!(b.code, Some(1), "{}", b.stderr);
+    assert!(
+        b.stderr
+            .contains("content/blog/trip/index.md:4: link to `/files/nope.pdf`"),
+        "{}",
+        b.stderr
+    );
+}
