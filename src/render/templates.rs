@@ -9,7 +9,7 @@ use fluent_bundle::FluentValue;
 use tera::Tera;
 
 use super::context::*;
-use super::{Ctx, Entry};
+use super::{Base, Ctx, Entry};
 use crate::config::{Config, Direction};
 use crate::content::Kind;
 use crate::diag::{Diagnostic, Report};
@@ -336,14 +336,10 @@ pub(crate) fn minify(config: &Config, html: String) -> Vec<u8> {
     minify_html::minify(html.as_bytes(), &cfg)
 }
 
-/// The parts of a context every page shares: site, language, menu.
+/// The parts of a context every page shares: site, language, menu. `lang` is one of the
+/// site's languages, each of which [`Ctx`] has these parts of.
 pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageContext {
-    let (site, lang_ctx) = ctx
-        .sites
-        .get(lang)
-        .or_else(|| ctx.sites.get(&ctx.config.default_language().code))
-        .cloned()
-        .unwrap_or_else(|| site_context(ctx, ctx.config.default_language()));
+    let (site, lang_ctx) = ctx.sites[lang].clone();
     PageContext {
         site,
         lang: lang_ctx,
@@ -351,7 +347,7 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
         translations: Vec::new(),
         alternates: Vec::new(),
         x_default: None,
-        nav: ctx.navs.get(lang).cloned().unwrap_or_default(),
+        nav: ctx.navs[lang].clone(),
         breadcrumbs: Vec::new(),
         serve_script: ctx.options.serve_script.clone(),
     }
@@ -359,7 +355,7 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
 
 /// The site and language parts of every page's context in `language` (once per build).
 pub(crate) fn site_context(
-    ctx: &Ctx<'_>,
+    ctx: &Base<'_>,
     language: &crate::config::Language,
 ) -> (SiteCtx, LangCtx) {
     let lang = language.code.as_str();
@@ -397,7 +393,7 @@ pub(crate) fn site_context(
 }
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
-pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
+pub(crate) fn children(ctx: &Base<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
     child_entries(ctx, key, lang, kind)
         .into_iter()
         .map(|e| ListItem {
@@ -410,7 +406,7 @@ pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<
 
 /// The entries listed in section `key` in `lang`, of one kind, by weight then title.
 pub(crate) fn child_entries<'c, 'a>(
-    ctx: &'c Ctx<'a>,
+    ctx: &'c Base<'a>,
     key: &str,
     lang: &str,
     kind: Kind,
@@ -430,7 +426,7 @@ pub(crate) fn child_entries<'c, 'a>(
 }
 
 /// A fact or table's source line, for lists of sources.
-pub(crate) fn source_ctx(ctx: &Ctx<'_>, lang: &str, name: &str) -> Option<SourceCtx> {
+pub(crate) fn source_ctx(ctx: &Base<'_>, lang: &str, name: &str) -> Option<SourceCtx> {
     let fmt = ctx.format(lang);
     let stale_before = ctx.stale_before;
     let (label, value, note, meta) = if let Some(fact) = ctx.facts.lookup(name) {
@@ -632,7 +628,7 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
 }
 
 /// Glossary entries of `lang`, in title order, with their rendered text.
-pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str) -> Vec<EntryCtx> {
+pub(crate) fn glossary_entries(ctx: &Base<'_>, lang: &str) -> Vec<EntryCtx> {
     let mut entries: Vec<EntryCtx> = ctx
         .entries
         .iter()
