@@ -534,6 +534,19 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         extra: serde_json::to_value(&front.extra).unwrap_or_default(),
         ..PageCtx::default()
     };
+    add_lists(ctx, entry, kind, &mut p);
+    let mut context = base_context(ctx, lang, p);
+    add_versions(ctx, entry, &mut context);
+    context.breadcrumbs = breadcrumbs(ctx, entry);
+    context
+}
+
+/// What only some kinds of page show: a section's pages, the circumstances, the glossary's
+/// entries, a circumstance's or a question's parts.
+fn add_lists(ctx: &Ctx<'_>, entry: &Entry<'_>, kind: &str, p: &mut PageCtx) {
+    let lang = entry.lang.code.as_str();
+    let page = entry.page;
+    let front = &page.front;
     if page.kind == Kind::Section {
         p.pages = children(ctx, entry.key, lang, Kind::Page);
         p.subsections = children(ctx, entry.key, lang, Kind::Section);
@@ -573,8 +586,12 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
             step: question_step(ctx, entry),
         });
     }
+}
 
-    let mut context = base_context(ctx, lang, p);
+/// The page's versions in every language: the switcher and the `hreflang` alternates.
+fn add_versions(ctx: &Ctx<'_>, entry: &Entry<'_>, context: &mut PageContext) {
+    let lang = entry.lang.code.as_str();
+    let default = &ctx.config.default_language().code;
     // The switcher leads to every language's version, fallbacks included; hreflang names
     // only real translations, by full URL.
     let versions = |real_only: bool, url: &dyn Fn(&str) -> String| -> Vec<Alternate> {
@@ -609,8 +626,13 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
             context.x_default = None;
         }
     }
+}
+
+/// From the home page down to the page's section.
+fn breadcrumbs(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Vec<Link> {
+    let lang = entry.lang.code.as_str();
     let mut crumbs = Vec::new();
-    let mut parent = page.parent_key();
+    let mut parent = entry.page.parent_key();
     while let Some(key) = parent {
         if let Some(e) = ctx.entry(&key, lang) {
             crumbs.push(Link {
@@ -623,8 +645,7 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         }
     }
     crumbs.reverse();
-    context.breadcrumbs = crumbs;
-    context
+    crumbs
 }
 
 /// Glossary entries of `lang`, in title order, with their rendered text.
