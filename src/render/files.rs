@@ -3,17 +3,17 @@
 
 use std::path::PathBuf;
 
-use super::Ctx;
+use super::Entry;
+use crate::content::Content;
 
 /// Every file to copy: (source, output path relative to the output folder).
-pub(crate) fn copies(ctx: &Ctx<'_>) -> Vec<(PathBuf, String)> {
-    let content = ctx.content;
+pub(crate) fn copies(content: &Content, entries: &[Entry<'_>]) -> Vec<(PathBuf, String)> {
     let mut out: Vec<(PathBuf, String)> = content.statics.clone();
     out.extend(content.assets.iter().cloned());
     // A bundle (`blog/post/index.md`) is published at its page's address in each language
     // (`es/blog/post/`, or wherever `slug` or `path` put it): its files go beside it there,
     // so that the relative links written for Zola resolve.
-    for entry in &ctx.entries {
+    for entry in entries {
         let Some(folder) = entry.key.strip_suffix("index.md") else {
             continue;
         };

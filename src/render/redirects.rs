@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::Ctx;
+use super::{Base, Entry};
+use crate::diag::Report;
 
 /// An old address and where it leads.
 #[derive(Debug, Clone)]
@@ -19,20 +20,19 @@ pub(crate) struct Alias {
 }
 
 /// Every alias of every page; an alias taken twice, or by a page, is an error.
-pub(crate) fn aliases(ctx: &Ctx<'_>) -> Vec<Alias> {
-    let pages: HashMap<&str, &std::path::Path> = ctx
-        .entries
+pub(crate) fn aliases(report: &Report, entries: &[Entry<'_>]) -> Vec<Alias> {
+    let pages: HashMap<&str, &std::path::Path> = entries
         .iter()
         .map(|e| (e.url.as_str(), e.page.file.as_path()))
         .collect();
     let mut taken: HashMap<String, &std::path::Path> = HashMap::new();
     let mut out = Vec::new();
-    for entry in ctx.entries.iter().filter(|e| !e.fallback) {
+    for entry in entries.iter().filter(|e| !e.fallback) {
         for alias in &entry.page.front.aliases {
             let from = alias.trim().trim_start_matches('/').to_string();
             let line = crate::content::front_line(&entry.page.source, alias);
             if from.is_empty() || from.contains(char::is_whitespace) {
-                ctx.report.error(
+                report.error(
                     entry
                         .page
                         .diagnostic(line, format!("the alias `{alias}` is not an address"))
@@ -46,7 +46,7 @@ pub(crate) fn aliases(ctx: &Ctx<'_>) -> Vec<Alias> {
                 format!("{}/index.html", from.trim_end_matches('/'))
             };
             if from.trim_end_matches('/') == entry.url.trim_end_matches('/') {
-                ctx.report.warn(
+                report.warn(
                     entry
                         .page
                         .diagnostic(
@@ -63,7 +63,7 @@ pub(crate) fn aliases(ctx: &Ctx<'_>) -> Vec<Alias> {
                 .copied()
                 .or_else(|| taken.get(&file).copied());
             if let Some(other) = other {
-                ctx.report.error(
+                report.error(
                     entry
                         .page
                         .diagnostic(
@@ -96,7 +96,7 @@ pub(crate) fn page(lang: &str, to: &str) -> Vec<u8> {
 
 /// Where a section's `redirect_to` leads: an `@/` page, a URL, or a path below the site;
 /// `None` for an `@/` link to no page.
-pub(crate) fn target(ctx: &Ctx<'_>, lang: &str, to: &str) -> Option<String> {
+pub(crate) fn target(ctx: &Base<'_>, lang: &str, to: &str) -> Option<String> {
     if let Some(key) = to.strip_prefix("@/") {
         return ctx.url(key.split('#').next().unwrap_or(key), lang);
     }
