@@ -36,3 +36,4 @@ pages-count = { $count ->
 }
 not-found-title = Page not found
 not-found-text = This page does not exist. It may have moved. Start again from the home page:
+preview-image-alt = An orange path of steps going down, on a light grey background.

@@ -36,3 +36,4 @@ pages-count = { $count ->
 }
 not-found-title = No encontramos esta página
 not-found-text = Esta página no existe. Tal vez cambió de lugar. Vuelva a empezar desde la página principal:
+preview-image-alt = Un camino de escalones naranjas que baja, sobre un fondo gris claro.

@@ -52,6 +52,9 @@ pub struct SiteCtx {
     pub decide_url: Option<String>,
     /// Newest `as_of` of every fact, formatted: how old the site's information is.
     pub facts_date: Option<String>,
+    /// Full URL of the link-preview image (the theme's `static/preview.png`), if the theme
+    /// has one: messaging apps show it with a forwarded link.
+    pub preview_image: Option<String>,
 }
 
 /// A language.
@@ -63,6 +66,10 @@ pub struct LangCtx {
     pub name: String,
     /// `es-MX`.
     pub locale: String,
+    /// The locale as Open Graph spells it: `es_MX`.
+    pub og_locale: String,
+    /// `og_locale` of every other language of the site, for `og:locale:alternate`.
+    pub og_alternates: Vec<String>,
     /// `ltr` or `rtl`.
     pub dir: String,
 }

@@ -379,17 +379,36 @@ pub(crate) fn site_context(
         glossary_url: ctx.url("glossary/_index.md", lang),
         decide_url,
         facts_date: ctx.newest_fact.map(|d| ctx.format(lang).date(d)),
+        preview_image: ctx
+            .exists(PREVIEW_IMAGE)
+            .then(|| ctx.permalink(PREVIEW_IMAGE)),
     };
     let lang_ctx = LangCtx {
         code: language.code.clone(),
         name: language.name.clone(),
         locale: language.locale.clone(),
+        og_locale: og_locale(&language.locale),
+        og_alternates: ctx
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != language.code)
+            .map(|l| og_locale(&l.locale))
+            .collect(),
         dir: match language.direction {
             Direction::Ltr => "ltr".into(),
             Direction::Rtl => "rtl".into(),
         },
     };
     (site, lang_ctx)
+}
+
+/// The theme's link-preview image, below the site's root.
+const PREVIEW_IMAGE: &str = "preview.png";
+
+/// `es-MX` -> `es_MX`: Open Graph writes locales with an underscore.
+fn og_locale(locale: &str) -> String {
+    locale.replace('-', "_")
 }
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
