@@ -466,8 +466,9 @@ fn minified_output_is_small_and_keeps_the_content() {
     assert_eq!(b.html_files(), plain.html_files());
     let page = b.page("es/guia/pedir-asilo/index.html");
     let unminified = plain.page("es/guia/pedir-asilo/index.html");
+    // 92%, not less: the head's link-preview tags are text the minifier must keep.
     assert!(
-        page.len() * 100 < unminified.len() * 90,
+        page.len() * 100 < unminified.len() * 92,
         "{} vs {} bytes",
         page.len(),
         unminified.len()
