@@ -36,3 +36,9 @@ pages-count = { $count ->
 }
 not-found-title = Page not found
 not-found-text = This page does not exist. It may have moved. Start again from the home page:
+# Labels of the notes written as > [!NOTE], > [!TIP]… in Markdown.
+alert-note = Note
+alert-tip = Tip
+alert-important = Important
+alert-warning = Warning
+alert-caution = Caution

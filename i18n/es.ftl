@@ -36,3 +36,9 @@ pages-count = { $count ->
 }
 not-found-title = No encontramos esta página
 not-found-text = Esta página no existe. Tal vez cambió de lugar. Vuelva a empezar desde la página principal:
+# Etiquetas de las notas escritas como > [!NOTE], > [!TIP]… en Markdown.
+alert-note = Nota
+alert-tip = Consejo
+alert-important = Importante
+alert-warning = Advertencia
+alert-caution = Precaución

@@ -28,6 +28,27 @@ struct RawConfig {
     languages: BTreeMap<String, RawLanguage>,
     #[serde(default)]
     facts: RawFacts,
+    #[serde(default)]
+    slugify: RawSlugify,
+}
+
+/// `[slugify]`, with Zola's keys and values.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlugify {
+    anchors: Option<Slugify>,
+}
+
+/// How heading text becomes an anchor id, as Zola's `[slugify]` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Slugify {
+    /// ASCII: letters transliterated, lowercase, words joined by `-` (`¿Quién?` -> `quien`).
+    On,
+    /// The text as written, spaces turned into `_`.
+    Safe,
+    /// The same as `Safe` for anchors, as in Zola.
+    Off,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +127,9 @@ pub struct Config {
     pub fallback: bool,
     /// Facts older than this many days are reported.
     pub review_days: i64,
+    /// Heading ids as Zola makes them (`[slugify] anchors`); `None`: senda's own, lowercase
+    /// words of any script joined by `-` (`¿Quién?` -> `quién`), readable in every language.
+    pub anchors: Option<Slugify>,
 }
 
 impl Config {
@@ -168,7 +192,9 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         fallback,
         languages: raw_languages,
         facts,
+        slugify,
     } = raw;
+    let RawSlugify { anchors } = slugify;
     let (base_url, base_path) =
         split_base_url(&base_url).context("in site.toml, key `base_url`")?;
     if !raw_languages.contains_key(&default_language) {
@@ -216,6 +242,7 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         minify,
         fallback,
         review_days: facts.review_days.unwrap_or(180),
+        anchors,
     })
 }
 

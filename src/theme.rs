@@ -30,14 +30,19 @@ pub struct Theme {
     pub files: BTreeMap<String, SourceFile>,
     /// `i18n/*.ftl`.
     pub strings: BTreeMap<String, SourceFile>,
+    /// Zola shortcode templates by file name (`note.html`): the site's `templates/shortcodes/`
+    /// over the theme's, over those of the Zola theme named in a Zola `config.toml`.
+    pub shortcodes: BTreeMap<String, SourceFile>,
 }
 
 impl Theme {
-    /// Templates: name (`page.html`) and text.
+    /// Templates: name (`page.html`) and text. Shortcodes are not among them: they are
+    /// compiled on their own, with their own context.
     pub fn templates(&self) -> impl Iterator<Item = (&str, &SourceFile)> {
         self.files
             .iter()
             .filter_map(|(path, file)| Some((path.strip_prefix("templates/")?, file)))
+            .filter(|(name, _)| !name.starts_with("shortcodes/"))
     }
 
     /// Static files: path relative to `static/` and file.
@@ -81,7 +86,35 @@ pub fn load(config: &Config) -> Result<Theme> {
         );
     }
     overlay(config, &config.root.join("i18n"), &mut strings)?;
-    Ok(Theme { files, strings })
+    let mut shortcodes = BTreeMap::new();
+    if let Some(zola_theme) = zola_theme(config) {
+        let dir = config.root.join("themes").join(zola_theme);
+        overlay(config, &dir.join("templates/shortcodes"), &mut shortcodes)?;
+    }
+    for (path, file) in &files {
+        if let Some(name) = path.strip_prefix("templates/shortcodes/") {
+            shortcodes.insert(name.to_string(), file.clone());
+        }
+    }
+    overlay(
+        config,
+        &config.root.join("templates/shortcodes"),
+        &mut shortcodes,
+    )?;
+    Ok(Theme {
+        files,
+        strings,
+        shortcodes,
+    })
+}
+
+/// The theme a Zola `config.toml` beside `site.toml` names: a site moved from Zola keeps its
+/// Zola theme's shortcodes without using its page templates.
+fn zola_theme(config: &Config) -> Option<String> {
+    let text = std::fs::read_to_string(config.root.join("config.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let theme = table.get("theme")?.as_str()?;
+    (theme != config.theme).then(|| theme.to_string())
 }
 
 /// The site's own files win over the embedded ones, file by file.

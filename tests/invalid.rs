@@ -177,6 +177,39 @@ fn unknown_table() {
 }
 
 #[test]
+fn unknown_shortcode() {
+    case(
+        "unknown_shortcode",
+        "content/page.md:6:",
+        &["unknown shortcode `figur`", "did you mean `figure`", "note"],
+    );
+}
+
+#[test]
+fn shortcode_bad_arguments() {
+    case(
+        "shortcode_bad_arguments",
+        "content/page.md:7:",
+        &[
+            "the shortcode `figure` has arguments that cannot be read",
+            "a.png",
+        ],
+    );
+}
+
+#[test]
+fn shortcode_left_open() {
+    case(
+        "shortcode_left_open",
+        "content/page.md:6:",
+        &[
+            "the shortcode `note` is opened here but never closed",
+            "{% end %}",
+        ],
+    );
+}
+
+#[test]
 fn question_cycle() {
     case(
         "question_cycle",

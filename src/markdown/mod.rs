@@ -2,13 +2,14 @@
 //! links, heading anchors, glossary links), raw HTML sanitised.
 
 pub mod glossary;
+pub mod shortcodes;
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::content::Page;
 use crate::diag::Report;
@@ -39,6 +40,12 @@ pub struct Env<'a> {
     /// Write the HTML without line breaks between blocks (a minified site), or as
     /// pulldown-cmark does, one block a line (easier to read and diff).
     pub compact: bool,
+    /// The site's Zola shortcodes; `None` where shortcodes have no place (front matter).
+    pub shortcodes: Option<&'a shortcodes::Shortcodes>,
+    /// Interface strings, for the labels of alerts (`> [!NOTE]`).
+    pub strings: Option<&'a crate::i18n::Strings>,
+    /// Heading ids as Zola makes them; `None`: senda's own [`slugify`].
+    pub anchors: Option<crate::config::Slugify>,
 }
 
 /// How a page's links and ids change when it is a chapter of the one-page guide, where every
@@ -93,6 +100,8 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        // GitHub's alerts: `> [!NOTE]` and the like.
+        | Options::ENABLE_GFM
 }
 
 /// Renders the body of `page`. Problems go to `env.report` with the page's file and line.
@@ -115,16 +124,27 @@ pub fn render_inline(page: &Page, text: &str, env: &Env<'_>) -> Rendered {
 }
 
 fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendered {
+    // Shortcodes run on the source text, before it is parsed (as in Zola); only bodies
+    // have them.
+    let expanded = env
+        .shortcodes
+        .filter(|_| offset != usize::MAX && shortcodes::may_have_calls(text))
+        .map(|set| expand_shortcodes(page, text, offset, set, env));
+    let source = text;
+    let text = expanded.as_ref().map_or(text, |e| e.text.as_str());
     let line_of = |range: &Range<usize>| {
         if offset == usize::MAX {
-            crate::content::front_line(&page.source, text)
+            crate::content::front_line(&page.source, source)
         } else {
-            crate::diag::line_of(&page.source, offset + range.start)
+            let start = expanded
+                .as_ref()
+                .map_or(range.start, |e| e.original(range.start));
+            crate::diag::line_of(&page.source, offset + start)
         }
     };
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut has_raw_html = false;
+    let mut has_raw_html = expanded.as_ref().is_some_and(|e| !e.html.is_empty());
     let mut in_code_block = false;
     let mut heading_ids: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<OpenHeading<'_>> = None;
@@ -157,6 +177,9 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     }
     if let Some((buf, r)) = pending_text.take() {
         merged.push((Event::Text(buf), r));
+    }
+    if let Some(expanded) = &expanded {
+        merged = place_shortcodes(merged, expanded, env.compact);
     }
 
     let mut i = 0;
@@ -277,7 +300,7 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                             *heading_ids.entry(id.to_string()).or_insert(0) += 1;
                             id.to_string()
                         }
-                        None => unique_id(&mut heading_ids, &slugify(&title)),
+                        None => unique_id(&mut heading_ids, &anchor(&title, env.anchors)),
                     };
                     if let Event::Start(Tag::Heading { classes, .. }) = &events[start] {
                         events[start] = Event::Start(Tag::Heading {
@@ -322,6 +345,14 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                     title,
                     id,
                 }));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                events.push(Event::Html(alert_start(kind, env).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(
+                    if env.compact { "</div>" } else { "</div>\n" }.into(),
+                ));
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 has_raw_html = true;
@@ -418,6 +449,121 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     out.guide_html = Some(clean(chapter));
     out.raw_html = has_raw_html;
     out
+}
+
+/// Renders the shortcodes of a page's body `text` (at byte `offset` of its file); problems go
+/// to the report at their line.
+fn expand_shortcodes(
+    page: &Page,
+    text: &str,
+    offset: usize,
+    set: &shortcodes::Shortcodes,
+    env: &Env<'_>,
+) -> shortcodes::Expanded {
+    let front = &page.front;
+    let info = shortcodes::PageInfo {
+        lang: env.lang,
+        page: serde_json::json!({
+            "title": front.title,
+            "description": front.description,
+            "lang": page.lang,
+            "slug": page.slug,
+            "relative_path": page.key,
+            "extra": front.extra,
+        }),
+        section: page.kind == crate::content::Kind::Section,
+    };
+    let (mut expanded, problems) = shortcodes::expand(text, set, &info);
+    for problem in problems {
+        let line = crate::diag::line_of(&page.source, offset + problem.at);
+        let diagnostic = page.diagnostic(line, problem.message).help(problem.help);
+        if problem.warning {
+            env.report.warn(diagnostic);
+        } else {
+            env.report.error(diagnostic);
+        }
+    }
+    for html in &mut expanded.html {
+        *html = SANITIZER.clean(html).to_string();
+    }
+    expanded
+}
+
+/// Puts each HTML shortcode's output where its placeholder is: a paragraph that is only a
+/// placeholder becomes the HTML block; a placeholder within text, inline HTML.
+fn place_shortcodes<'a>(
+    merged: Vec<(Event<'a>, Range<usize>)>,
+    expanded: &shortcodes::Expanded,
+    compact: bool,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut out = Vec::with_capacity(merged.len() + 8);
+    let mut events = merged.into_iter().peekable();
+    while let Some((event, range)) = events.next() {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let alone = match events.peek() {
+                    Some((Event::Text(t), _)) => expanded.alone(t),
+                    _ => None,
+                };
+                match alone {
+                    Some(html) => {
+                        let block = if compact {
+                            html.to_string()
+                        } else {
+                            format!("{html}\n")
+                        };
+                        out.push((Event::Html(block.into()), range));
+                        events.next();
+                        events.next_if(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)));
+                    }
+                    None => out.push((Event::Start(Tag::Paragraph), range)),
+                }
+            }
+            Event::Text(t) => {
+                let mut pieces = Vec::new();
+                let found = expanded.split(&t, |piece| {
+                    pieces.push(match piece {
+                        shortcodes::Piece::Text(t) => Event::Text(t.to_string().into()),
+                        shortcodes::Piece::Html(h) => Event::InlineHtml(h.to_string().into()),
+                    })
+                });
+                if found {
+                    out.extend(pieces.into_iter().map(|e| (e, range.clone())));
+                } else {
+                    out.push((Event::Text(t), range));
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.contains(shortcodes::PLACEHOLDER) => {
+                let mut joined = String::with_capacity(h.len() * 2);
+                expanded.split(&h, |piece| match piece {
+                    shortcodes::Piece::Text(t) | shortcodes::Piece::Html(t) => joined.push_str(t),
+                });
+                out.push((Event::Html(joined.into()), range));
+            }
+            other => out.push((other, range)),
+        }
+    }
+    out
+}
+
+/// The opening of a GitHub alert (`> [!WARNING]`): a note with its label in the page's
+/// language.
+fn alert_start(kind: BlockQuoteKind, env: &Env<'_>) -> String {
+    let (class, key, english) = match kind {
+        BlockQuoteKind::Note => ("note", "alert-note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "alert-tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "alert-important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "alert-warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "alert-caution", "Caution"),
+    };
+    let label = env
+        .strings
+        .map_or_else(|| english.to_string(), |s| s.get(env.lang, key, &[]));
+    let newline = if env.compact { "" } else { "\n" };
+    format!(
+        "<div class=\"alert alert-{class}\" role=\"note\">{newline}<p class=\"alert-title\">{}</p>{newline}",
+        crate::html::escape(&label)
+    )
 }
 
 impl GuideLinks<'_> {
@@ -765,6 +911,20 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// A heading's id: senda's [`slugify`], or Zola's, so that `#anchor` links written for a Zola
+/// site keep working.
+fn anchor(title: &str, zola: Option<crate::config::Slugify>) -> String {
+    use crate::config::Slugify;
+    match zola {
+        None => slugify(title),
+        Some(Slugify::On) => match slug::slugify(title) {
+            slug if slug.is_empty() => "section".to_string(),
+            slug => slug,
+        },
+        Some(Slugify::Safe | Slugify::Off) => title.replace(|c: char| c.is_ascii_whitespace(), "_"),
+    }
+}
+
 fn unique_id(seen: &mut HashMap<String, usize>, id: &str) -> String {
     let n = seen.entry(id.to_string()).or_insert(0);
     *n += 1;
@@ -818,6 +978,20 @@ mod tests {
         );
         assert_eq!(slugify("Step 1: arrive"), "step-1-arrive");
         assert_eq!(slugify("???"), "section");
+    }
+
+    #[test]
+    fn zola_anchors() {
+        use crate::config::Slugify;
+        let title = "¿Quién puede pedir asilo? (2024)";
+        assert_eq!(anchor(title, None), "quién-puede-pedir-asilo-2024");
+        assert_eq!(
+            anchor(title, Some(Slugify::On)),
+            "quien-puede-pedir-asilo-2024"
+        );
+        assert_eq!(anchor("日本", Some(Slugify::On)), "ri-ben");
+        assert_eq!(anchor("Test (hey) ", Some(Slugify::Safe)), "Test_(hey)_");
+        assert_eq!(anchor("a b", Some(Slugify::Off)), "a_b");
     }
 
     #[test]
@@ -875,6 +1049,9 @@ mod tests {
             report: &report,
             guide,
             compact,
+            shortcodes: None,
+            strings: None,
+            anchors: None,
         };
         let rendered = render(&page, &env);
         let errors = report.check().map_or_else(|e| e.0, |()| Vec::new());

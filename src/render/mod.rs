@@ -680,6 +680,9 @@ impl<'a> Ctx<'a> {
             report: self.report,
             guide,
             compact: self.config.minify,
+            shortcodes: Some(&self.templates.shortcodes),
+            strings: Some(self.strings),
+            anchors: self.config.anchors,
         };
         match text {
             None => markdown::render(entry.page, &env),

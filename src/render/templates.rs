@@ -27,6 +27,8 @@ pub struct Templates {
     /// The templates were minified when they were loaded (see `premin`), so what they render
     /// is minified already.
     preminified: bool,
+    /// Zola shortcodes, for the pages' Markdown.
+    pub(crate) shortcodes: crate::markdown::shortcodes::Shortcodes,
 }
 
 /// `t(key="…", count=3)`: an interface string in the page's language.
@@ -82,6 +84,17 @@ impl Templates {
         config: &Config,
         report: &Report,
     ) -> Result<Templates> {
+        let shortcodes = match crate::markdown::shortcodes::Shortcodes::compile(
+            &theme.shortcodes,
+            shortcode_config(config),
+            &config.base_path,
+        ) {
+            Ok(set) => set,
+            Err(diagnostic) => {
+                report.error(diagnostic);
+                Default::default()
+            }
+        };
         let mut tera = Tera::default();
         let mut paths = BTreeMap::new();
         let mut sources = Vec::new();
@@ -118,6 +131,7 @@ impl Templates {
                 by_lang: BTreeMap::new(),
                 paths,
                 preminified: false,
+                shortcodes,
             });
         }
         // Tera escapes `/` as `&#x2F;` by default: five bytes for every slash of every URL on a
@@ -139,6 +153,7 @@ impl Templates {
             by_lang,
             paths,
             preminified,
+            shortcodes,
         })
     }
 
@@ -162,6 +177,19 @@ impl Templates {
             format!("template `{path}`: {}", chain(&e))
         })
     }
+}
+
+/// What shortcode templates see as `config`, named as in Zola's `config.toml`.
+fn shortcode_config(config: &Config) -> tera::Value {
+    let default = config.default_language();
+    serde_json::json!({
+        "title": default.title,
+        "description": default.description,
+        "base_url": config.base_url,
+        "default_language": default.code,
+        "languages": config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        "extra": {},
+    })
 }
 
 /// Tera hides the real cause in `source()`: show the whole chain.
