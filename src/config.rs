@@ -29,26 +29,60 @@ struct RawConfig {
     #[serde(default)]
     facts: RawFacts,
     #[serde(default)]
-    slugify: RawSlugify,
+    slugify: Slugify,
 }
 
-/// `[slugify]`, with Zola's keys and values.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSlugify {
-    anchors: Option<Slugify>,
-}
-
-/// How heading text becomes an anchor id, as Zola's `[slugify]` says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// How names become addresses or anchors (Zola's `[slugify]`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Slugify {
-    /// ASCII: letters transliterated, lowercase, words joined by `-` (`¿Quién?` -> `quien`).
+pub enum SlugMode {
+    /// senda's own: heading ids keep the letters of every script (`¿Quién?` -> `quién`).
+    #[default]
+    Check,
+    /// Zola's default: ASCII lowercase letters, digits and hyphens (`Ñandú ó` -> `nandu-o`).
     On,
-    /// The text as written, spaces turned into `_`.
+    /// Only the characters that break a path or a file name are removed.
     Safe,
-    /// The same as `Safe` for anchors, as in Zola.
+    /// Kept as written.
     Off,
+}
+
+impl SlugMode {
+    /// `name` as an address segment in this mode.
+    pub fn apply(self, name: &str) -> String {
+        match self {
+            SlugMode::Check | SlugMode::Off => name.to_string(),
+            SlugMode::On => ascii_slug(name),
+            SlugMode::Safe => name
+                .trim_end_matches([' ', '.'])
+                .chars()
+                .filter(|c| !"<>:/|?*\"\\#".contains(*c))
+                .collect(),
+        }
+    }
+}
+
+/// Lowercase ASCII letters and digits, everything else one hyphen, as Zola's `on`.
+fn ascii_slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in deunicode::deunicode(name).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.truncate(slug.trim_end_matches('-').len());
+    slug
+}
+
+/// `[slugify]` in `site.toml`.
+#[derive(Debug, Default, Clone, Copy, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slugify {
+    /// Heading anchors.
+    #[serde(default)]
+    pub anchors: SlugMode,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,9 +161,8 @@ pub struct Config {
     pub fallback: bool,
     /// Facts older than this many days are reported.
     pub review_days: i64,
-    /// Heading ids as Zola makes them (`[slugify] anchors`); `None`: senda's own, lowercase
-    /// words of any script joined by `-` (`¿Quién?` -> `quién`), readable in every language.
-    pub anchors: Option<Slugify>,
+    /// How names become addresses and anchors.
+    pub slugify: Slugify,
 }
 
 impl Config {
@@ -194,7 +227,6 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         facts,
         slugify,
     } = raw;
-    let RawSlugify { anchors } = slugify;
     let (base_url, base_path) =
         split_base_url(&base_url).context("in site.toml, key `base_url`")?;
     if !raw_languages.contains_key(&default_language) {
@@ -242,7 +274,7 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         minify,
         fallback,
         review_days: facts.review_days.unwrap_or(180),
-        anchors,
+        slugify,
     })
 }
 

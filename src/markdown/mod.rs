@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::config::SlugMode;
 use crate::content::Page;
 use crate::diag::Report;
 use crate::facts::{Facts, Formatter};
@@ -44,8 +45,8 @@ pub struct Env<'a> {
     pub shortcodes: Option<&'a shortcodes::Shortcodes>,
     /// Interface strings, for the labels of alerts (`> [!NOTE]`).
     pub strings: Option<&'a crate::i18n::Strings>,
-    /// Heading ids as Zola makes them; `None`: senda's own [`slugify`].
-    pub anchors: Option<crate::config::Slugify>,
+    /// How heading text becomes an id: senda's own [`slugify`], or as Zola makes it.
+    pub anchors: crate::config::SlugMode,
 }
 
 /// How a page's links and ids change when it is a chapter of the one-page guide, where every
@@ -469,6 +470,7 @@ fn expand_shortcodes(
             "lang": page.lang,
             "slug": page.slug,
             "relative_path": page.key,
+            "colocated_path": colocated_path(page),
             "extra": front.extra,
         }),
         section: page.kind == crate::content::Kind::Section,
@@ -487,6 +489,22 @@ fn expand_shortcodes(
         *html = SANITIZER.clean(html).to_string();
     }
     expanded
+}
+
+/// Zola's `page.colocated_path`: the folder of a page bundle (`blog/post/index.md` ->
+/// `blog/post/`), against which its files resolve; `None` for a page that is one file.
+fn colocated_path(page: &Page) -> Option<String> {
+    let stem = page.file.file_stem()?.to_str()?;
+    if stem != "index" && !stem.starts_with("index.") {
+        return None;
+    }
+    let dir = page.file.parent()?.strip_prefix("content").ok()?;
+    let dir = dir.to_string_lossy().replace('\\', "/");
+    Some(if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    })
 }
 
 /// Puts each HTML shortcode's output where its placeholder is: a paragraph that is only a
@@ -913,15 +931,15 @@ pub fn slugify(text: &str) -> String {
 
 /// A heading's id: senda's [`slugify`], or Zola's, so that `#anchor` links written for a Zola
 /// site keep working.
-fn anchor(title: &str, zola: Option<crate::config::Slugify>) -> String {
-    use crate::config::Slugify;
-    match zola {
-        None => slugify(title),
-        Some(Slugify::On) => match slug::slugify(title) {
+fn anchor(title: &str, mode: SlugMode) -> String {
+    match mode {
+        SlugMode::Check => slugify(title),
+        SlugMode::On => match mode.apply(title) {
             slug if slug.is_empty() => "section".to_string(),
             slug => slug,
         },
-        Some(Slugify::Safe | Slugify::Off) => title.replace(|c: char| c.is_ascii_whitespace(), "_"),
+        // Zola's anchors: spaces are not allowed in an id; everything else is.
+        SlugMode::Safe | SlugMode::Off => title.replace(|c: char| c.is_ascii_whitespace(), "_"),
     }
 }
 
@@ -982,16 +1000,15 @@ mod tests {
 
     #[test]
     fn zola_anchors() {
-        use crate::config::Slugify;
         let title = "¿Quién puede pedir asilo? (2024)";
-        assert_eq!(anchor(title, None), "quién-puede-pedir-asilo-2024");
         assert_eq!(
-            anchor(title, Some(Slugify::On)),
-            "quien-puede-pedir-asilo-2024"
+            anchor(title, SlugMode::Check),
+            "quién-puede-pedir-asilo-2024"
         );
-        assert_eq!(anchor("日本", Some(Slugify::On)), "ri-ben");
-        assert_eq!(anchor("Test (hey) ", Some(Slugify::Safe)), "Test_(hey)_");
-        assert_eq!(anchor("a b", Some(Slugify::Off)), "a_b");
+        assert_eq!(anchor(title, SlugMode::On), "quien-puede-pedir-asilo-2024");
+        assert_eq!(anchor("日本", SlugMode::On), "ri-ben");
+        assert_eq!(anchor("Test (hey) ", SlugMode::Safe), "Test_(hey)_");
+        assert_eq!(anchor("a b", SlugMode::Off), "a_b");
     }
 
     #[test]
@@ -1051,7 +1068,7 @@ mod tests {
             compact,
             shortcodes: None,
             strings: None,
-            anchors: None,
+            anchors: SlugMode::Check,
         };
         let rendered = render(&page, &env);
         let errors = report.check().map_or_else(|e| e.0, |()| Vec::new());

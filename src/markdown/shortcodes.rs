@@ -10,10 +10,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag};
 use tera::{Tera, Value};
 
+use crate::i18n::Strings;
 use crate::theme::SourceFile;
 
 /// Starts a placeholder in the text given to the Markdown parser; the call's number and
@@ -152,11 +154,16 @@ impl Shortcodes {
         files: &BTreeMap<String, SourceFile>,
         config: Value,
         base_path: &str,
+        strings: Option<Arc<Strings>>,
     ) -> Result<Shortcodes, crate::diag::Diagnostic> {
         let mut tera = Tera::default();
         tera.set_escape_fn(crate::html::escape);
         tera.register_filter("markdown", markdown_filter);
         tera.register_function("get_url", GetUrl(base_path.to_string()));
+        tera.register_function("get_image_metadata", image_metadata);
+        if let Some(strings) = strings {
+            tera.register_function("trans", Trans(strings));
+        }
         let mut known = BTreeMap::new();
         for (file_name, file) in files {
             let Some((name, output)) = file_name
@@ -727,6 +734,33 @@ impl tera::Function for GetUrl {
     }
 }
 
+/// `get_image_metadata(path=…, allow_missing=true)`: senda does not read images while it
+/// renders Markdown, so the image is "missing" and the template takes its other way (a plain
+/// `get_url`); without `allow_missing`, the call is an error that says so.
+fn image_metadata(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    if args.get("allow_missing").and_then(Value::as_bool) == Some(true) {
+        return Ok(Value::Null);
+    }
+    Err(tera::Error::msg(
+        "senda does not give image sizes to shortcodes: call get_image_metadata with allow_missing=true",
+    ))
+}
+
+/// `trans(key=…, lang=…)`: an interface string of `i18n/` (Zola's translations live there
+/// once a site is moved).
+struct Trans(Arc<Strings>);
+
+impl tera::Function for Trans {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let key = args
+            .get("key")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("trans() needs key=\"…\""))?;
+        let lang = args.get("lang").and_then(Value::as_str).unwrap_or_default();
+        Ok(Value::String(self.0.get(lang, key, &[])))
+    }
+}
+
 /// Tera hides the real cause in `source()`: show the whole chain.
 fn chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
@@ -757,7 +791,7 @@ mod tests {
             })
             .collect();
         let config = serde_json::json!({"title": "Site", "extra": {"who": "us"}});
-        Shortcodes::compile(&files, config, "/repo/").expect("compiles")
+        Shortcodes::compile(&files, config, "/repo/", None).expect("compiles")
     }
 
     fn page() -> PageInfo<'static> {

@@ -682,7 +682,7 @@ impl<'a> Ctx<'a> {
             compact: self.config.minify,
             shortcodes: Some(&self.templates.shortcodes),
             strings: Some(self.strings),
-            anchors: self.config.anchors,
+            anchors: self.config.slugify.anchors,
         };
         match text {
             None => markdown::render(entry.page, &env),

@@ -88,6 +88,7 @@ impl Templates {
             &theme.shortcodes,
             shortcode_config(config),
             &config.base_path,
+            Some(Arc::clone(strings)),
         ) {
             Ok(set) => set,
             Err(diagnostic) => {
