@@ -30,8 +30,9 @@ pub struct Theme {
     pub files: BTreeMap<String, SourceFile>,
     /// `i18n/*.ftl`.
     pub strings: BTreeMap<String, SourceFile>,
-    /// Zola shortcode templates by file name (`note.html`): the site's `templates/shortcodes/`
-    /// over the theme's, over those of the Zola theme named in a Zola `config.toml`.
+    /// Zola shortcode templates by file name (`note.html`), and the macros and partials they
+    /// may use (`macros/NAME.html`, `partials/NAME.html`): the site's `templates/` over the theme's, over those of the Zola
+    /// theme named in a Zola `config.toml`.
     pub shortcodes: BTreeMap<String, SourceFile>,
 }
 
@@ -89,23 +90,42 @@ pub fn load(config: &Config) -> Result<Theme> {
     let mut shortcodes = BTreeMap::new();
     if let Some(zola_theme) = zola_theme(config) {
         let dir = config.root.join("themes").join(zola_theme);
-        overlay(config, &dir.join("templates/shortcodes"), &mut shortcodes)?;
+        shortcode_files(config, &dir, &mut shortcodes)?;
     }
     for (path, file) in &files {
         if let Some(name) = path.strip_prefix("templates/shortcodes/") {
             shortcodes.insert(name.to_string(), file.clone());
+        } else if let Some(name) = path
+            .strip_prefix("templates/")
+            .filter(|n| n.starts_with("macros/") || n.starts_with("partials/"))
+        {
+            shortcodes.insert(name.to_string(), file.clone());
         }
     }
-    overlay(
-        config,
-        &config.root.join("templates/shortcodes"),
-        &mut shortcodes,
-    )?;
+    shortcode_files(config, &config.root, &mut shortcodes)?;
     Ok(Theme {
         files,
         strings,
         shortcodes,
     })
+}
+
+/// The shortcodes of `dir/templates/shortcodes/` by file name, and the macros and partials
+/// they may import or include (`dir/templates/macros/`, `…/partials/`) as `macros/NAME`.
+fn shortcode_files(
+    config: &Config,
+    dir: &Path,
+    shortcodes: &mut BTreeMap<String, SourceFile>,
+) -> Result<()> {
+    overlay(config, &dir.join("templates/shortcodes"), shortcodes)?;
+    for folder in ["macros", "partials"] {
+        let mut found = BTreeMap::new();
+        overlay(config, &dir.join("templates").join(folder), &mut found)?;
+        for (name, file) in found {
+            shortcodes.insert(format!("{folder}/{name}"), file);
+        }
+    }
+    Ok(())
 }
 
 /// The theme a Zola `config.toml` beside `site.toml` names: a site moved from Zola keeps its

@@ -161,11 +161,29 @@ impl Shortcodes {
         tera.register_filter("markdown", markdown_filter);
         tera.register_function("get_url", GetUrl(base_path.to_string()));
         tera.register_function("get_image_metadata", image_metadata);
-        if let Some(strings) = strings {
-            tera.register_function("trans", Trans(strings));
+        tera.register_function("trans", Trans(strings));
+        tera.register_function("get_random", get_random);
+        tera.register_function("load_data", load_data);
+        // Macros and partials first: a shortcode that imports one is checked when it is added.
+        let macros = files
+            .iter()
+            .filter(|(name, _)| name.contains('/'))
+            .map(|(name, file)| {
+                (
+                    name.clone(),
+                    String::from_utf8_lossy(&file.bytes).into_owned(),
+                )
+            });
+        if let Err(e) = tera.add_raw_templates(macros) {
+            return Err(crate::diag::Diagnostic::new(
+                std::path::Path::new("templates/macros"),
+                0,
+                format!("a macro of the shortcodes does not compile: {}", chain(&e)),
+            )
+            .help("fix the template syntax named above ({{ }} for values, {% %} for tags)"));
         }
         let mut known = BTreeMap::new();
-        for (file_name, file) in files {
+        for (file_name, file) in files.iter().filter(|(name, _)| !name.contains('/')) {
             let Some((name, output)) = file_name
                 .strip_suffix(".html")
                 .map(|n| (n, Output::Html))
@@ -245,6 +263,7 @@ fn memchr_brace(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// Renders every call in `text` (a page's Markdown) with `set`. Problems are returned with
 /// their offset in `text`; a call that fails leaves nothing on the page.
 pub fn expand(text: &str, set: &Shortcodes, page: &PageInfo<'_>) -> (Expanded, Vec<Problem>) {
+    RANDOM_CALLS.with(|calls| calls.set(0));
     let code = code_ranges(text);
     let mut out = Expanded {
         text: String::with_capacity(text.len()),
@@ -506,9 +525,13 @@ impl<'t> Args<'t> {
             let value = self.value(true)?;
             self.args.insert(key, value);
             self.skip_space();
+            // Zola reads `a="x" b=1` (a comma forgotten) as two arguments: so does senda.
             if let Some(rest) = self.rest().strip_prefix(',') {
                 self.at = self.text.len() - rest.len();
-            } else if !self.rest().starts_with(')') {
+            } else if !self
+                .rest()
+                .starts_with(|c: char| c == ')' || c.is_ascii_alphabetic())
+            {
                 return Err(format!("expected `,` or `)` at `{}`", excerpt(self.rest())));
             }
         }
@@ -520,15 +543,22 @@ impl<'t> Args<'t> {
         let rest = self.rest();
         let first = rest.chars().next().unwrap_or(' ');
         if let Some(quote) = ['"', '\'', '`'].into_iter().find(|&q| q == first) {
+            // A quote of the same kind inside is written `\"`.
             let inner = &rest[1..];
-            let Some(end) = inner.find(quote) else {
+            let mut escaped = false;
+            let Some(end) = inner.char_indices().find_map(|(i, c)| {
+                let closes = c == quote && !escaped;
+                escaped = c == '\\' && !escaped;
+                closes.then_some(i)
+            }) else {
                 return Err(format!(
                     "the text `{}` has no closing {quote}",
                     excerpt(rest)
                 ));
             };
             self.at += 1 + end + 1;
-            return Ok(Value::String(inner[..end].to_string()));
+            let text = inner[..end].replace(&format!("\\{quote}"), &quote.to_string());
+            return Ok(Value::String(text));
         }
         if first == '[' && list {
             self.at += 1;
@@ -746,9 +776,39 @@ fn image_metadata(args: &HashMap<String, Value>) -> tera::Result<Value> {
     ))
 }
 
+thread_local! {
+    /// Calls of `get_random` on the page being expanded (a page is expanded on one thread).
+    static RANDOM_CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// `get_random(start=…, end=…)`: themes use it for ids that must differ within a page. The
+/// same site must give the same bytes, so the numbers are a sequence, started again on each
+/// page.
+fn get_random(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let start = args.get("start").and_then(Value::as_i64).unwrap_or(0);
+    let end = args.get("end").and_then(Value::as_i64).unwrap_or(i64::MAX);
+    let n = RANDOM_CALLS.with(|calls| {
+        calls.set(calls.get() + 1);
+        calls.get()
+    });
+    let span = u64::try_from(end.saturating_sub(start)).unwrap_or(1).max(1);
+    Ok(Value::from(start.saturating_add_unsigned(n % span)))
+}
+
+/// `load_data(…, required=false)`: senda reads no data files from shortcodes (and nothing from
+/// another website), so the data is missing; without `required=false`, an error says so.
+fn load_data(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    if args.get("required").and_then(Value::as_bool) == Some(false) {
+        return Ok(Value::Null);
+    }
+    Err(tera::Error::msg(
+        "senda does not load data in shortcodes: write the data in the page, or call load_data with required=false",
+    ))
+}
+
 /// `trans(key=…, lang=…)`: an interface string of `i18n/` (Zola's translations live there
-/// once a site is moved).
-struct Trans(Arc<Strings>);
+/// once a site is moved); without strings, the key.
+struct Trans(Option<Arc<Strings>>);
 
 impl tera::Function for Trans {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -757,7 +817,10 @@ impl tera::Function for Trans {
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("trans() needs key=\"…\""))?;
         let lang = args.get("lang").and_then(Value::as_str).unwrap_or_default();
-        Ok(Value::String(self.0.get(lang, key, &[])))
+        Ok(Value::String(match &self.0 {
+            Some(strings) => strings.get(lang, key, &[]),
+            None => key.to_string(),
+        }))
     }
 }
 
@@ -806,12 +869,12 @@ mod tests {
     fn arguments_are_read_as_zola_reads_them() {
         let s = set(&[(
             "show.md",
-            "{{ a }}|{{ n + 1 }}|{{ f }}|{{ flag }}|{{ list | join(sep=\",\") }}|{{ b }}|{{ c }}",
+            "{{ a }}|{{ n + 1 }}|{{ f }}|{{ flag }}|{{ list | join(sep=\",\") }}|{{ b }}|{{ c }}|{{ d }}",
         )]);
-        let text = "x {{ show(a=\"v, (1)\", n=3, f=-1.5, flag=true,\n list=[1, 'b' , 2], b='q\"', c=`z`) }} y";
+        let text = "x {{ show(a=\"v, (1)\", n=3, f=-1.5, flag=true,\n list=[1, 'b' , 2], b='q\"', c=`z` d='it\\'s') }} y";
         let (out, problems) = expand(text, &s, &page());
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(out.text, "x v, (1)|4|-1.5|true|1,b,2|q\"|z y");
+        assert_eq!(out.text, "x v, (1)|4|-1.5|true|1,b,2|q\"|z|it's y");
     }
 
     #[test]
@@ -857,7 +920,7 @@ mod tests {
         let s = set(&[("note.html", "N")]);
         let cases = [
             ("{{ note(a=unquoted) }}", "cannot be read"),
-            ("{{ note(a=\"x\" b=1) }}", "cannot be read"),
+            ("{{ note(a=\"x\";b=1) }}", "cannot be read"),
             ("{{ note(a=\"x) }}", "no closing"),
             ("{% note() %} never closed", "never closed"),
             ("{{ note() %}", "not closed"),
