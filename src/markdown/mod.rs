@@ -1,6 +1,7 @@
 //! Markdown to HTML: pulldown-cmark events, transformed by adapters (facts and tables, `@/`
 //! links, heading anchors, glossary links), raw HTML sanitised.
 
+mod alerts;
 pub mod glossary;
 pub mod shortcodes;
 
@@ -9,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::SlugMode;
 use crate::content::Page;
@@ -180,7 +181,11 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
         merged.push((Event::Text(buf), r));
     }
     if let Some(expanded) = &expanded {
-        merged = place_shortcodes(merged, expanded, env.compact);
+        merged = shortcodes::place(merged.into_iter(), expanded, env.compact).collect();
+    }
+    // Most pages have no alert: they skip the pass.
+    if text.contains("[!") {
+        merged = alerts::alerts(merged.into_iter(), env).collect();
     }
 
     let mut i = 0;
@@ -347,14 +352,6 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                     id,
                 }));
             }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                events.push(Event::Html(alert_start(kind, env).into()));
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => {
-                events.push(Event::Html(
-                    if env.compact { "</div>" } else { "</div>\n" }.into(),
-                ));
-            }
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 has_raw_html = true;
                 for url in foreign_resources(html) {
@@ -505,83 +502,6 @@ fn colocated_path(page: &Page) -> Option<String> {
     } else {
         format!("{dir}/")
     })
-}
-
-/// Puts each HTML shortcode's output where its placeholder is: a paragraph that is only a
-/// placeholder becomes the HTML block; a placeholder within text, inline HTML.
-fn place_shortcodes<'a>(
-    merged: Vec<(Event<'a>, Range<usize>)>,
-    expanded: &shortcodes::Expanded,
-    compact: bool,
-) -> Vec<(Event<'a>, Range<usize>)> {
-    let mut out = Vec::with_capacity(merged.len() + 8);
-    let mut events = merged.into_iter().peekable();
-    while let Some((event, range)) = events.next() {
-        match event {
-            Event::Start(Tag::Paragraph) => {
-                let alone = match events.peek() {
-                    Some((Event::Text(t), _)) => expanded.alone(t),
-                    _ => None,
-                };
-                match alone {
-                    Some(html) => {
-                        let block = if compact {
-                            html.to_string()
-                        } else {
-                            format!("{html}\n")
-                        };
-                        out.push((Event::Html(block.into()), range));
-                        events.next();
-                        events.next_if(|(e, _)| matches!(e, Event::End(TagEnd::Paragraph)));
-                    }
-                    None => out.push((Event::Start(Tag::Paragraph), range)),
-                }
-            }
-            Event::Text(t) => {
-                let mut pieces = Vec::new();
-                let found = expanded.split(&t, |piece| {
-                    pieces.push(match piece {
-                        shortcodes::Piece::Text(t) => Event::Text(t.to_string().into()),
-                        shortcodes::Piece::Html(h) => Event::InlineHtml(h.to_string().into()),
-                    })
-                });
-                if found {
-                    out.extend(pieces.into_iter().map(|e| (e, range.clone())));
-                } else {
-                    out.push((Event::Text(t), range));
-                }
-            }
-            Event::Html(h) | Event::InlineHtml(h) if h.contains(shortcodes::PLACEHOLDER) => {
-                let mut joined = String::with_capacity(h.len() * 2);
-                expanded.split(&h, |piece| match piece {
-                    shortcodes::Piece::Text(t) | shortcodes::Piece::Html(t) => joined.push_str(t),
-                });
-                out.push((Event::Html(joined.into()), range));
-            }
-            other => out.push((other, range)),
-        }
-    }
-    out
-}
-
-/// The opening of a GitHub alert (`> [!WARNING]`): a note with its label in the page's
-/// language.
-fn alert_start(kind: BlockQuoteKind, env: &Env<'_>) -> String {
-    let (class, key, english) = match kind {
-        BlockQuoteKind::Note => ("note", "alert-note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "alert-tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "alert-important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "alert-warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "alert-caution", "Caution"),
-    };
-    let label = env
-        .strings
-        .map_or_else(|| english.to_string(), |s| s.get(env.lang, key, &[]));
-    let newline = if env.compact { "" } else { "\n" };
-    format!(
-        "<div class=\"alert alert-{class}\" role=\"note\">{newline}<p class=\"alert-title\">{}</p>{newline}",
-        crate::html::escape(&label)
-    )
 }
 
 impl GuideLinks<'_> {

@@ -96,11 +96,10 @@ impl Expanded {
         }
     }
 
-    /// Replaces each placeholder in `text` by `piece(html)`, the text between by
-    /// `piece(text)`; returns whether there was a placeholder.
-    pub fn split<'t>(&self, text: &'t str, mut piece: impl FnMut(Piece<'t, '_>)) -> bool {
+    /// Calls `piece` with each part of `text`: the author's text between placeholders, and
+    /// the HTML of each placeholder.
+    pub fn split<'t>(&self, text: &'t str, mut piece: impl FnMut(Piece<'t, '_>)) {
         let mut rest = text;
-        let mut found = false;
         while let Some(start) = rest.find(PLACEHOLDER) {
             let after = &rest[start + PLACEHOLDER.len_utf8()..];
             let Some(end) = after.find(PLACEHOLDER_END) else {
@@ -113,17 +112,15 @@ impl Expanded {
             else {
                 break;
             };
-            found = true;
             if start > 0 {
                 piece(Piece::Text(&rest[..start]));
             }
             piece(Piece::Html(html));
             rest = &after[end + PLACEHOLDER_END.len_utf8()..];
         }
-        if found && !rest.is_empty() {
+        if !rest.is_empty() {
             piece(Piece::Text(rest));
         }
-        found
     }
 
     /// The HTML of `text` when it is one placeholder and nothing else.
@@ -239,6 +236,54 @@ impl Shortcodes {
             ),
         }
     }
+}
+
+/// The adapter that puts each HTML shortcode's output where its placeholder is: a paragraph
+/// that is only a placeholder becomes the HTML block; a placeholder within text, inline HTML;
+/// one within raw HTML, part of it.
+pub fn place<'a, R: Clone>(
+    events: impl Iterator<Item = (Event<'a>, R)>,
+    expanded: &Expanded,
+    compact: bool,
+) -> impl Iterator<Item = (Event<'a>, R)> {
+    let mut events = events.peekable();
+    let mut out: Vec<(Event<'a>, R)> = Vec::new();
+    while let Some((event, range)) = events.next() {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let alone = match events.peek() {
+                    Some((Event::Text(t), _)) => expanded.alone(t),
+                    _ => None,
+                };
+                let Some(html) = alone else {
+                    out.push((Event::Start(Tag::Paragraph), range));
+                    continue;
+                };
+                let newline = if compact { "" } else { "\n" };
+                out.push((Event::Html(format!("{html}{newline}").into()), range));
+                events.next();
+                events.next_if(|(e, _)| matches!(e, Event::End(pulldown_cmark::TagEnd::Paragraph)));
+            }
+            Event::Text(t) if t.contains(PLACEHOLDER) => {
+                expanded.split(&t, |piece| {
+                    let event = match piece {
+                        Piece::Text(t) => Event::Text(t.to_string().into()),
+                        Piece::Html(h) => Event::InlineHtml(h.to_string().into()),
+                    };
+                    out.push((event, range.clone()));
+                });
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.contains(PLACEHOLDER) => {
+                let mut joined = String::with_capacity(h.len() * 2);
+                expanded.split(&h, |piece| match piece {
+                    Piece::Text(t) | Piece::Html(t) => joined.push_str(t),
+                });
+                out.push((Event::Html(joined.into()), range));
+            }
+            other => out.push((other, range)),
+        }
+    }
+    out.into_iter()
 }
 
 /// Whether `text` may hold a shortcode call (or an escaped one): cheap, so that pages
