@@ -175,7 +175,7 @@ impl Shortcodes {
             return Err(crate::diag::Diagnostic::new(
                 std::path::Path::new("templates/macros"),
                 0,
-                format!("a macro of the shortcodes does not compile: {}", chain(&e)),
+                format!("a macro of the shortcodes does not compile: {}", chain(e)),
             )
             .help("fix the template syntax named above ({{ }} for values, {% %} for tags)"));
         }
@@ -193,7 +193,7 @@ impl Shortcodes {
                 return Err(crate::diag::Diagnostic::new(
                     &file.path,
                     0,
-                    format!("this shortcode does not compile: {}", chain(&e)),
+                    format!("this shortcode does not compile: {}", chain(e)),
                 )
                 .help("fix the template syntax named above ({{ }} for values, {% %} for tags)"));
             }
@@ -711,7 +711,7 @@ fn render_call(
                 "the shortcode `{}` failed ({}): {}",
                 call.name,
                 path.display(),
-                chain(&e)
+                chain(e)
             ),
             "check the call's arguments against the names the template uses".to_string(),
         )),
@@ -870,15 +870,8 @@ impl tera::Function for Trans {
 }
 
 /// Tera hides the real cause in `source()`: show the whole chain.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out
+fn chain(e: tera::Error) -> String {
+    format!("{:#}", anyhow::Error::new(e))
 }
 
 #[cfg(test)]
