@@ -309,6 +309,11 @@ fn memchr_brace(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// their offset in `text`; a call that fails leaves nothing on the page.
 pub fn expand(text: &str, set: &Shortcodes, page: &PageInfo<'_>) -> (Expanded, Vec<Problem>) {
     RANDOM_CALLS.with(|calls| calls.set(0));
+    expand_calls(text, set, page)
+}
+
+/// [`expand`], for the page or for the body of a call.
+fn expand_calls(text: &str, set: &Shortcodes, page: &PageInfo<'_>) -> (Expanded, Vec<Problem>) {
     let code = code_ranges(text);
     let mut out = Expanded {
         text: String::with_capacity(text.len()),
@@ -325,7 +330,11 @@ pub fn expand(text: &str, set: &Shortcodes, page: &PageInfo<'_>) -> (Expanded, V
                 let range = call.range.clone();
                 let n = nth.entry(call.name.to_string()).or_insert(0);
                 *n += 1;
-                let replacement = match render_call(set, page, &call, *n) {
+                let body = call
+                    .body
+                    .clone()
+                    .map(|body| expand_body(text, body, set, page, &mut problems));
+                let replacement = match render_call(set, page, &call, body.as_deref(), *n) {
                     Ok((Output::Markdown, md)) => md,
                     Ok((Output::Html, html)) => {
                         let mut html = html;
@@ -358,6 +367,31 @@ pub fn expand(text: &str, set: &Shortcodes, page: &PageInfo<'_>) -> (Expanded, V
     (out, problems)
 }
 
+/// The body of a call (`range` of `text`), with the calls it holds rendered in place: their
+/// HTML goes into the body as raw HTML, for the template's `markdown` filter to keep.
+fn expand_body(
+    text: &str,
+    range: Range<usize>,
+    set: &Shortcodes,
+    page: &PageInfo<'_>,
+    problems: &mut Vec<Problem>,
+) -> String {
+    let body = &text[range.clone()];
+    if !may_have_calls(body) {
+        return body.to_string();
+    }
+    let (inner, found) = expand_calls(body, set, page);
+    problems.extend(found.into_iter().map(|p| Problem {
+        at: range.start + p.at,
+        ..p
+    }));
+    let mut out = String::with_capacity(inner.text.len());
+    inner.split(&inner.text, |piece| match piece {
+        Piece::Text(t) | Piece::Html(t) => out.push_str(t),
+    });
+    out
+}
+
 /// Byte ranges of code blocks and code spans: shortcodes there are shown, not run.
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
@@ -375,7 +409,8 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
 struct Call<'t> {
     name: &'t str,
     args: tera::Map<String, Value>,
-    body: Option<&'t str>,
+    /// Where the body is in the text.
+    body: Option<Range<usize>>,
     /// The whole call, body and `{% end %}` included.
     range: Range<usize>,
 }
@@ -516,7 +551,7 @@ fn read_call<'t>(
         Some((body_end, call_end)) => Found::Call(Call {
             name,
             args: args.args,
-            body: Some(&text[end_of_open..body_end]),
+            body: Some(end_of_open..body_end),
             range: start..call_end,
         }),
         None => broken(
@@ -674,6 +709,7 @@ fn render_call(
     set: &Shortcodes,
     page: &PageInfo<'_>,
     call: &Call<'_>,
+    body: Option<&str>,
     nth: usize,
 ) -> Result<(Output, String), Problem> {
     let problem = |message: String, help: String| Problem {
@@ -696,7 +732,7 @@ fn render_call(
     context.insert("lang", page.lang);
     context.insert("config", &set.config);
     context.insert(if page.section { "section" } else { "page" }, &page.page);
-    if let Some(body) = call.body {
+    if let Some(body) = body {
         context.insert("body", body.trim_matches('\n'));
     }
     let ext = match output {
@@ -974,6 +1010,19 @@ mod tests {
                 "{text}: {p:?}"
             );
         }
+    }
+
+    #[test]
+    fn calls_inside_a_body_are_rendered_too() {
+        let s = set(&[
+            ("box.html", "<div>{{ body | markdown | safe }}</div>"),
+            ("b.html", "<b>{{ t }}</b>"),
+        ]);
+        let text = "{% box() %}\nSee {{ b(t=\"this\") }} and {{ nope() }}.\n{% end %}";
+        let (out, problems) = expand(text, &s, &page());
+        assert_eq!(out.html, ["<div><p>See <b>this</b> and .</p>\n</div>"]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].at, text.find("{{ nope").expect("there"));
     }
 
     #[test]
