@@ -15,6 +15,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag};
 use tera::{Tera, Value};
 
+use crate::content::Page;
 use crate::i18n::Strings;
 use crate::theme::SourceFile;
 
@@ -303,6 +304,56 @@ fn memchr_brace(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .enumerate()
         .filter(|(_, w)| w[0] == b'{' && (w[1] == b'{' || w[1] == b'%'))
         .map(|(i, _)| i)
+}
+
+/// Renders the shortcodes of `page`'s body; problems go to the report at their line in the
+/// file. The HTML of each call is sanitised as raw HTML is.
+pub(crate) fn expand_page(page: &Page, set: &Shortcodes, env: &super::Env<'_>) -> Expanded {
+    let front = &page.front;
+    let info = PageInfo {
+        lang: env.lang,
+        page: serde_json::json!({
+            "title": front.title,
+            "description": front.description,
+            "lang": page.lang,
+            "slug": page.slug,
+            "relative_path": page.key,
+            "colocated_path": colocated_path(page),
+            "extra": front.extra,
+        }),
+        section: page.kind == crate::content::Kind::Section,
+    };
+    let (mut expanded, problems) = expand(page.body(), set, &info);
+    for problem in problems {
+        let diagnostic = page
+            .diagnostic(page.body_line(problem.at), problem.message)
+            .help(problem.help);
+        if problem.warning {
+            env.report.warn(diagnostic);
+        } else {
+            env.report.error(diagnostic);
+        }
+    }
+    for html in &mut expanded.html {
+        *html = super::raw_html::sanitise(std::mem::take(html), true);
+    }
+    expanded
+}
+
+/// Zola's `page.colocated_path`: the folder of a page bundle (`blog/post/index.md` ->
+/// `blog/post/`), against which its files resolve; `None` for a page that is one file.
+fn colocated_path(page: &Page) -> Option<String> {
+    let stem = page.file.file_stem()?.to_str()?;
+    if stem != "index" && !stem.starts_with("index.") {
+        return None;
+    }
+    let dir = page.file.parent()?.strip_prefix("content").ok()?;
+    let dir = dir.to_string_lossy().replace('\\', "/");
+    Some(if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    })
 }
 
 /// Renders every call in `text` (a page's Markdown) with `set`. Problems are returned with
