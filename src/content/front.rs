@@ -139,18 +139,6 @@ pub(super) fn parse(file: &Path, source: &str) -> Result<(FrontMatter, usize), B
     ))
 }
 
-/// Line of `key = …` in the front matter of `source`, or 1 if it is not found.
-pub fn key_line(source: &str, key: &str) -> usize {
-    source
-        .lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,13 +192,5 @@ mod tests {
         assert_eq!(parse(Path::new("a.md"), "# Title\n").unwrap_err().line, 1);
         let err = parse(Path::new("a.md"), "+++\ntitle = \"A\"\n").unwrap_err();
         assert!(err.message.contains("not closed"));
-    }
-
-    #[test]
-    fn key_line_finds_the_key() {
-        assert_eq!(
-            key_line("+++\ntitle = \"x\"\nslug = \"a b\"\n+++\n", "slug"),
-            3
-        );
     }
 }

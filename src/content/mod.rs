@@ -12,7 +12,8 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 
-pub use front::{Answer, Circumstance, FrontMatter, Question, key_line};
+pub use crate::diag::key_line;
+pub use front::{Answer, Circumstance, FrontMatter, Question};
 
 /// Whether a source file is a section (`_index.md`) or an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,13 +220,9 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         (None, Kind::Section) => dir.rsplit('/').next().unwrap_or_default().to_string(),
         (None, Kind::Page) => name.trim_end_matches(".md").to_string(),
     };
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        let line = front::key_line(&source, "slug");
+    if let Some(problem) = slug_problem(&slug) {
         report.error(
-            Diagnostic::new(&file, line, format!("the slug `{slug}` has the character `{bad}`, which does not belong in a web address"))
+            Diagnostic::new(&file, key_line(&source, "slug"), problem)
                 .help("use lowercase letters, digits and hyphens: slug = \"pedir-asilo\"")
                 .with_source(&source),
         );
@@ -241,6 +238,16 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         source,
         body_start,
     })
+}
+
+/// What is wrong with `slug` as one segment of a web address, if anything.
+pub(crate) fn slug_problem(slug: &str) -> Option<String> {
+    let bad = slug
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))?;
+    Some(format!(
+        "the slug `{slug}` has the character `{bad}`, which does not belong in a web address"
+    ))
 }
 
 /// `guide/apply.es.md` -> (`guide/apply.md`, `es`); `guide/apply.md` -> (same, default).

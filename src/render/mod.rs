@@ -305,8 +305,9 @@ pub fn render(
             .map(|f| f.meta.as_of)
             .chain(facts.tables.values().map(|t| t.meta.as_of))
             .max(),
-        stale_before: today
-            .checked_sub(jiff::Span::new().days(config.review_days))
+        stale_before: jiff::Span::new()
+            .try_days(config.review_days)
+            .and_then(|days| today.checked_sub(days))
             .ok(),
     };
     for (i, entry) in ctx.entries.iter().enumerate() {
