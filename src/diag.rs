@@ -150,8 +150,11 @@ impl Report {
         if errors.is_empty() {
             return Ok(());
         }
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        errors.dedup();
+        // One problem met on many pages (a template's, say) is shown once.
+        errors.sort_by(|a, b| {
+            (&a.file, a.line, &a.message, &a.help).cmp(&(&b.file, b.line, &b.message, &b.help))
+        });
+        errors.dedup_by(|a, b| (&a.file, a.line, &a.message) == (&b.file, b.line, &b.message));
         Err(Errors(errors))
     }
 

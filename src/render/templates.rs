@@ -22,8 +22,8 @@ use crate::theme::Theme;
 /// when the theme or the interface strings change.
 pub struct Templates {
     by_lang: BTreeMap<String, Tera>,
-    /// Where each template came from, for messages.
-    paths: BTreeMap<String, std::path::PathBuf>,
+    /// Where each template came from and its text as written, for messages.
+    paths: BTreeMap<String, (std::path::PathBuf, String)>,
     /// The templates were minified when they were loaded (see `premin`), so what they render
     /// is minified already.
     preminified: bool,
@@ -88,7 +88,7 @@ impl Templates {
         for (name, file) in theme.templates() {
             let text = String::from_utf8(file.bytes.clone())
                 .map_err(|_| anyhow!("`{}` is not UTF-8 text", file.path.display()))?;
-            paths.insert(name.to_string(), file.path.clone());
+            paths.insert(name.to_string(), (file.path.clone(), text.clone()));
             sources.push((name.to_string(), text));
         }
         let mut preminified = false;
@@ -147,20 +147,52 @@ impl Templates {
         self.paths.contains_key(name)
     }
 
-    /// Renders template `name` for a page in `lang`.
-    pub fn render(&self, lang: &str, name: &str, context: &PageContext) -> Result<String, String> {
+    /// Renders template `name` for a page in `lang`. An error names the template it happened
+    /// in (a parent, when `name` extends one) and, when Tera names a variable, its line there.
+    pub fn render(
+        &self,
+        lang: &str,
+        name: &str,
+        context: &PageContext,
+    ) -> Result<String, Diagnostic> {
+        let failed = |message: String| Diagnostic::new(&self.path(name), 0, message);
         let tera = self
             .by_lang
             .get(lang)
-            .ok_or_else(|| format!("no templates for `{lang}`"))?;
-        let context = tera::Context::from_serialize(context).map_err(|e| chain(&e))?;
+            .ok_or_else(|| failed(format!("no templates for `{lang}`")))?;
+        let context = tera::Context::from_serialize(context).map_err(|e| failed(chain(&e)))?;
         tera.render(name, &context).map_err(|e| {
-            let path = self
-                .paths
-                .get(name)
-                .map_or(name.to_string(), |p| p.display().to_string());
-            format!("template `{path}`: {}", chain(&e))
+            let cause = std::error::Error::source(&e).map_or_else(|| e.to_string(), chain);
+            // Tera names the template it rendered, not always the parent the error is in
+            // ("(error happened in 'base.html')" only outside blocks): look in the template,
+            // then in each template it extends.
+            let parents = tera
+                .get_template(name)
+                .map(|t| t.parents.clone())
+                .unwrap_or_default();
+            let (at, line) = std::iter::once(name)
+                .chain(parents.iter().map(String::as_str))
+                .find_map(|t| Some((t, self.line_naming(t, &cause)?)))
+                .unwrap_or((name, 0));
+            let text = self.paths.get(at).map_or("", |(_, text)| text.as_str());
+            Diagnostic::new(&self.path(at), line, cause).with_source(text)
         })
+    }
+
+    /// The file of template `name`, for messages.
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.paths
+            .get(name)
+            .map_or_else(|| name.into(), |(path, _)| path.clone())
+    }
+
+    /// The line of template `name` that uses the variable a Tera message names. Tera 1 keeps
+    /// no positions after parsing, so the variable is looked for in the template's text.
+    fn line_naming(&self, name: &str, message: &str) -> Option<usize> {
+        let (_, rest) = message.split_once("Variable `")?;
+        let (variable, _) = rest.split_once('`')?;
+        let (_, text) = self.paths.get(name)?;
+        Some(text.lines().position(|l| l.contains(variable))? + 1)
     }
 }
 
@@ -278,19 +310,23 @@ pub(crate) fn render_skeleton(
     url: &str,
     file: &std::path::Path,
 ) -> Option<(String, Vec<u8>, usize)> {
-    let html = match ctx.templates.render(lang, name, context) {
-        Ok(html) => html,
-        Err(message) => {
-            ctx.report.error(Diagnostic::new(file, 0, message).help(
-                "the template failed on this page; fix the template or the page data it names",
-            ));
-            return None;
-        }
-    };
     let path = if url.is_empty() || url.ends_with('/') {
         format!("{url}index.html")
     } else {
         url.to_string()
+    };
+    let html = match ctx.templates.render(lang, name, context) {
+        Ok(html) => html,
+        Err(e) => {
+            let page = match file.extension() {
+                Some(ext) if ext == "md" => format!("{path} (from {})", file.display()),
+                _ => path,
+            };
+            ctx.report.error(e.help(format!(
+                "the template failed while rendering {page}; fix the template or the page data it names"
+            )));
+            return None;
+        }
     };
     let skeleton = if ctx.templates.preminified {
         // The templates were minified when they were loaded. A space kept next to a value
