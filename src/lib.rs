@@ -11,6 +11,7 @@ pub mod fsx;
 pub mod html;
 pub mod i18n;
 pub mod init;
+mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;

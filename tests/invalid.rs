@@ -210,11 +210,13 @@ fn question_cycle() {
 
 #[test]
 fn answer_leading_nowhere() {
-    case(
+    // Both answers lead to the same missing page: each is reported at its own line.
+    let stderr = case(
         "answer_to_nowhere",
         "content/decide/one.md:5:",
         &["`@/situations/nowhere.md`: there is no such page"],
     );
+    assert!(stderr.contains("content/decide/one.md:6: "), "{stderr}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Loads `content/`: pages with their translations, fact files and other assets.
 
-mod front;
+pub(crate) mod front;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -307,7 +307,9 @@ fn inherit_slugs(config: &Config, pages: &mut [Page]) {
 }
 
 /// Line of `text` (a value written in the front matter) in `source`, or 1 when it cannot be
-/// found as written (escaped characters).
+/// found as written (escaped characters). Only Markdown written in front matter (a
+/// circumstance's recommendation and steps) still needs it; other values have their line in
+/// [`FrontMatter::line`].
 pub fn front_line(source: &str, text: &str) -> usize {
     source
         .find(text)

@@ -706,7 +706,10 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
                 .trim_start_matches("glossary/")
                 .trim_end_matches(".md");
             let mut phrases = Vec::new();
-            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.aliases)
+            let front = &entry.page.front;
+            let aliases = front.aliases.iter().enumerate();
+            for (path, phrase) in std::iter::once(("title".to_string(), &front.title))
+                .chain(aliases.map(|(i, alias)| (format!("aliases.{i}"), alias)))
             {
                 let folded = phrase.to_lowercase();
                 if folded.trim().is_empty() {
@@ -715,7 +718,7 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
                 match claimed.get(&folded) {
                     Some(other) if *other != entry.page.file.to_str().unwrap_or_default() => {
                         ctx.report.warn(
-                            entry.page.diagnostic(crate::content::front_line(&entry.page.source, phrase), format!(
+                            entry.page.diagnostic(front.line(&path), format!(
                                 "the glossary term `{phrase}` is also a name of `{other}`; it links to that entry only"
                             ))
                             .help("remove it from one of the two entries' title or aliases"),
@@ -784,8 +787,8 @@ fn check_questions(ctx: &Ctx<'_>) {
                     .help("add answers = [ { label = \"…\", next = \"@/…\" } ]"),
             );
         }
-        for answer in &question.answers {
-            let line = crate::content::front_line(&entry.page.source, &answer.next);
+        for (i, answer) in question.answers.iter().enumerate() {
+            let line = entry.page.front.line(&format!("question.answers.{i}.next"));
             let Some(next) = answer.next.strip_prefix("@/") else {
                 ctx.report.error(entry.page.diagnostic(line, format!("the answer `{}` leads to `{}`, which is not an @/ link", answer.label, answer.next))
                     .help("write next = \"@/decide/other-question.md\" or \"@/situations/families.md\""));

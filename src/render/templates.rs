@@ -706,11 +706,11 @@ fn circumstance_ctx(
         .unwrap_or_default()
         .trim_end_matches(".md");
     let mut articles: Vec<ListItem> = Vec::new();
-    for link in &c.articles {
+    for (i, link) in c.articles.iter().enumerate() {
         let key = link.strip_prefix("@/").unwrap_or(link);
         match ctx.entry(key, lang).or_else(|| ctx.entry(key, &ctx.config.default_language().code)) {
             Some(e) => articles.push(ListItem { title: e.page.front.title.clone(), description: e.page.front.description.clone(), url: ctx.path(&e.url) }),
-            None => ctx.report.error(entry.page.diagnostic(crate::content::front_line(&entry.page.source, link), format!("the article `{link}` does not exist"))
+            None => ctx.report.error(entry.page.diagnostic(entry.page.front.line(&format!("circumstance.articles.{i}")), format!("the article `{link}` does not exist"))
                 .help("list articles as @/ links to files under content/: \"@/guide/apply-in-mexico.md\"")),
         }
     }
@@ -728,13 +728,13 @@ fn circumstance_ctx(
             });
         }
     }
-    for name in &c.facts {
+    for (i, name) in c.facts.iter().enumerate() {
         if ctx.facts.lookup(name).is_none() && ctx.facts.lookup_table(name).is_none() {
             ctx.report.error(
                 entry
                     .page
                     .diagnostic(
-                        crate::content::front_line(&entry.page.source, name),
+                        entry.page.front.line(&format!("circumstance.facts.{i}")),
                         format!("unknown fact `{name}`"),
                     )
                     .help(ctx.facts.unknown_fact_message(name)),
