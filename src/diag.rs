@@ -79,14 +79,11 @@ fn toml_help(message: &str) -> &'static str {
     }
 }
 
-/// 1-based line number of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+/// 1-based line number of byte `offset` in `text` (text, or bytes that may not be UTF-8).
+pub fn line_of(text: &(impl AsRef<[u8]> + ?Sized), offset: usize) -> usize {
+    let text = text.as_ref();
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Line of the first `key = …` in `text`, or 1 if there is none.

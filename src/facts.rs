@@ -762,7 +762,7 @@ impl Facts {
             .facts
             .keys()
             .chain(self.tables.keys())
-            .map(|known| (edit_distance(name, known), known))
+            .map(|known| (strsim::levenshtein(name, known), known))
             .min();
         match closest {
             Some((distance, known)) if distance <= (name.chars().count() / 3).max(2) => {
@@ -773,22 +773,6 @@ impl Facts {
                 .to_string(),
         }
     }
-}
-
-/// Levenshtein distance, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// Facts and tables whose `as_of` is more than `review_days` days before `today`, by name.
@@ -1398,7 +1382,6 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
             "did you mean `mexico.claims_2023`?"
         );
         assert!(!facts.unknown_fact_message("zzz").contains("did you mean"));
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -180,8 +180,7 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         Err(e) => {
             // The line of the first byte that is not UTF-8, in the `file:line:` form of
             // every other message.
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = crate::diag::line_of(e.as_bytes(), e.utf8_error().valid_up_to());
             report.error(
                 Diagnostic::new(&file, line, "this file is not UTF-8 text")
                     .help("save it as UTF-8 in your editor (often: Save As, Encoding: UTF-8)"),
