@@ -15,6 +15,24 @@ use crate::diag::{Diagnostic, Report};
 pub use crate::diag::key_line;
 pub use front::{Answer, Circumstance, FrontMatter, Question};
 
+/// The home page's key: the content folder's `_index.md`.
+pub const HOME: &str = "_index.md";
+/// The folder of glossary entries; its `_index.md` is the glossary page.
+pub const GLOSSARY_DIR: &str = "glossary/";
+/// The glossary page's key.
+pub const GLOSSARY: &str = "glossary/_index.md";
+/// The decision guide's first question.
+pub const DECIDE: &str = "decide/_index.md";
+/// The section that lists the circumstance pages.
+pub const SITUATIONS: &str = "situations/_index.md";
+
+/// The glossary id of page `key` (`glossary/asylum.md` -> `asylum`); `None` for pages outside
+/// the glossary and for the glossary page itself.
+pub fn glossary_id(key: &str) -> Option<&str> {
+    let id = key.strip_prefix(GLOSSARY_DIR)?.strip_suffix(".md")?;
+    (id != "_index" && !id.ends_with("/_index")).then_some(id)
+}
+
 /// Whether a source file is a section (`_index.md`) or an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -357,6 +375,13 @@ mod tests {
             "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn glossary_ids_come_from_entry_keys() {
+        assert_eq!(glossary_id("glossary/asylum.md"), Some("asylum"));
+        assert_eq!(glossary_id(GLOSSARY), None);
+        assert_eq!(glossary_id("guide/asylum.md"), None);
     }
 
     #[test]

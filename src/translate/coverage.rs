@@ -177,7 +177,7 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             if source.front.draft {
                 continue;
             }
-            let glossary = key.starts_with("glossary/") && !key.ends_with("_index.md");
+            let glossary = content::glossary_id(key).is_some();
             let current = content::source_hash(source);
             let translation = langs.get(lang).map(|&i| &content.pages[i]);
             let mut item = Item {
