@@ -259,8 +259,9 @@ pub(crate) fn page(
     )
 }
 
-/// Renders `context` with template `name` into `<url>index.html`, minified.
-pub(crate) fn render_to_file(
+/// Renders a whole page (a context with no body to splice in) with template `name`: its
+/// output path (`<url>index.html`) and its minified bytes.
+pub(crate) fn render_page(
     ctx: &Ctx<'_>,
     lang: &str,
     name: &str,
