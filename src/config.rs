@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::Diagnostic;
 
@@ -15,8 +16,8 @@ struct RawConfig {
     title: String,
     #[serde(default)]
     description: String,
-    base_url: String,
-    default_language: String,
+    base_url: Spanned<String>,
+    default_language: Spanned<String>,
     #[serde(default)]
     languages_in_subdirs: bool,
     #[serde(default = "default_theme")]
@@ -25,7 +26,7 @@ struct RawConfig {
     minify: bool,
     #[serde(default = "yes")]
     fallback: bool,
-    languages: BTreeMap<String, RawLanguage>,
+    languages: BTreeMap<Spanned<String>, RawLanguage>,
     #[serde(default)]
     facts: RawFacts,
     #[serde(default)]
@@ -99,8 +100,12 @@ struct RawLanguage {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFacts {
-    review_days: Option<i64>,
+    review_days: Option<Spanned<i64>>,
 }
+
+/// The longest review window `site.toml` may set: the most days a date span can hold (about
+/// 20,000 years). A window longer than the calendar simply makes nothing stale.
+const MAX_REVIEW_DAYS: i64 = 7_304_484;
 
 fn default_theme() -> String {
     "default".into()
@@ -181,8 +186,8 @@ impl Config {
     /// Resolves the text of a `site.toml` found in `root`.
     pub fn parse(root: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| Diagnostic::from_toml(Path::new("site.toml"), text, 0, &e))?;
-        resolve(root, raw)
+            .map_err(|e| Diagnostic::from_toml(Path::new(FILE), text, 0, &e))?;
+        resolve(root, raw, text)
     }
 
     /// The default language (the first one).
@@ -213,7 +218,15 @@ impl Config {
     }
 }
 
-fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
+/// The file every message of this module names.
+const FILE: &str = "site.toml";
+
+/// A problem at byte `span.start` of `site.toml`, whose text is `text`.
+fn error(text: &str, span: std::ops::Range<usize>, message: String, help: &str) -> Diagnostic {
+    Diagnostic::at(Path::new(FILE), text, span.start, message).help(help)
+}
+
+fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
     let RawConfig {
         title,
         description,
@@ -227,21 +240,54 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         facts,
         slugify,
     } = raw;
-    let (base_url, base_path) =
-        split_base_url(&base_url).context("in site.toml, key `base_url`")?;
-    if !raw_languages.contains_key(&default_language) {
-        bail!(
-            "site.toml: `default_language = \"{default_language}\"` is not one of the languages; add a [languages.{default_language}] table or pick one of: {}",
-            raw_languages.keys().cloned().collect::<Vec<_>>().join(", ")
-        );
+    let (base_url, base_path) = split_base_url(base_url.get_ref()).map_err(|e| {
+        error(
+            text,
+            base_url.span(),
+            format!("{e:#}"),
+            "base_url is the address the site is published at: base_url = \"https://example.org/\"",
+        )
+    })?;
+    if !raw_languages.contains_key(default_language.get_ref().as_str()) {
+        let code = default_language.get_ref();
+        let known: Vec<&str> = raw_languages.keys().map(|k| k.get_ref().as_str()).collect();
+        return Err(error(
+            text,
+            default_language.span(),
+            format!("`default_language = \"{code}\"` is not one of the languages"),
+            &format!(
+                "add a [languages.{code}] table or pick one of: {}",
+                known.join(", ")
+            ),
+        )
+        .into());
     }
+    let default_language = default_language.into_inner();
+    let review_days = match facts.review_days {
+        None => 180,
+        Some(days) if (0..=MAX_REVIEW_DAYS).contains(days.get_ref()) => *days.get_ref(),
+        Some(days) => {
+            return Err(error(
+                text,
+                days.span(),
+                format!("`review_days = {}` is out of range", days.get_ref()),
+                &format!("write a number of days from 0 to {MAX_REVIEW_DAYS}: review_days = 180"),
+            )
+            .into());
+        }
+    };
     let mut languages = Vec::new();
     for (code, raw) in raw_languages {
-        if !is_language_code(&code) {
-            bail!(
-                "site.toml: `[languages.{code}]`: a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)"
-            );
+        if !is_language_code(code.get_ref()) {
+            return Err(error(
+                text,
+                code.span(),
+                format!("`[languages.{}]` is not a language code", code.get_ref()),
+                "a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)",
+            )
+            .into());
         }
+        let code = code.into_inner();
         let RawLanguage {
             name,
             locale,
@@ -273,7 +319,7 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         theme,
         minify,
         fallback,
-        review_days: facts.review_days.unwrap_or(180),
+        review_days,
         slugify,
     })
 }
@@ -337,5 +383,39 @@ mod tests {
         assert_eq!(config.languages[1].locale, "en");
         assert_eq!(config.lang_prefix("es"), "");
         assert_eq!(config.lang_prefix("en"), "en/");
+    }
+
+    #[test]
+    fn the_longest_review_window_is_the_longest_span() {
+        assert!(jiff::Span::new().try_days(MAX_REVIEW_DAYS).is_ok());
+        assert!(jiff::Span::new().try_days(MAX_REVIEW_DAYS + 1).is_err());
+    }
+
+    #[test]
+    fn values_that_cannot_be_resolved_name_their_line() {
+        let site = |base_url: &str, default: &str, days: &str| {
+            format!(
+                "title = \"t\"\nbase_url = \"{base_url}\"\ndefault_language = \"{default}\"\n\
+                 [languages.en]\nname = \"English\"\n[facts]\nreview_days = {days}\n"
+            )
+        };
+        for (text, line, words) in [
+            (site("e.org", "en", "1"), 2, "not a full URL"),
+            (
+                site("https://e.org/", "fr", "1"),
+                3,
+                "`default_language = \"fr\"`",
+            ),
+            (site("https://e.org/", "en", "7304485"), 7, "out of range"),
+        ] {
+            let err = Config::parse(Path::new("."), &text).unwrap_err();
+            let d = err.downcast_ref::<Diagnostic>().expect("a diagnostic");
+            assert_eq!(
+                (d.file.as_path(), d.line),
+                (Path::new("site.toml"), line),
+                "{d}"
+            );
+            assert!(d.message.contains(words), "{d}");
+        }
     }
 }

@@ -8,10 +8,7 @@ use anyhow::{Context, Result};
 pub fn read_to_string(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
-        let line = crate::diag::line_of(
-            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
-            usize::MAX,
-        );
+        let line = crate::diag::line_of(e.as_bytes(), e.utf8_error().valid_up_to());
         anyhow::anyhow!(
             "`{}` is not UTF-8 text (line {line}): save it as UTF-8 in your editor",
             path.display()

@@ -11,6 +11,7 @@ pub mod fsx;
 pub mod html;
 pub mod i18n;
 pub mod init;
+mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -119,9 +120,9 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
         },
         report,
     )?;
-    report.check()?;
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let facts = facts::load(&content.fact_files, &languages)?;
+    let facts = facts::load(&content.fact_files, &languages, report);
+    report.check()?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
     let templates = render::Templates::load(&theme, &strings, config, report)?;

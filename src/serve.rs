@@ -298,7 +298,7 @@ impl Builder {
         let index = loaded.content.pages.iter().position(|p| p.file == rel)?;
         let page = &loaded.content.pages[index];
         // A glossary entry's text is also on the glossary page: rebuild everything.
-        if page.key.starts_with("glossary/") {
+        if page.key.starts_with(crate::content::GLOSSARY_DIR) {
             return None;
         }
         let text = crate::fsx::read_to_string(path).ok()?;

@@ -1,6 +1,6 @@
 //! Loads `content/`: pages with their translations, fact files and other assets.
 
-mod front;
+pub(crate) mod front;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,26 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 
-pub use front::{Answer, Circumstance, FrontMatter, Question, key_line};
+pub use crate::diag::key_line;
+pub use front::{Answer, Circumstance, FrontMatter, Question};
+
+/// The home page's key: the content folder's `_index.md`.
+pub const HOME: &str = "_index.md";
+/// The folder of glossary entries; its `_index.md` is the glossary page.
+pub const GLOSSARY_DIR: &str = "glossary/";
+/// The glossary page's key.
+pub const GLOSSARY: &str = "glossary/_index.md";
+/// The decision guide's first question.
+pub const DECIDE: &str = "decide/_index.md";
+/// The section that lists the circumstance pages.
+pub const SITUATIONS: &str = "situations/_index.md";
+
+/// The glossary id of page `key` (`glossary/asylum.md` -> `asylum`); `None` for pages outside
+/// the glossary and for the glossary page itself.
+pub fn glossary_id(key: &str) -> Option<&str> {
+    let id = key.strip_prefix(GLOSSARY_DIR)?.strip_suffix(".md")?;
+    (id != "_index" && !id.ends_with("/_index")).then_some(id)
+}
 
 /// Whether a source file is a section (`_index.md`) or an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,8 +198,7 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         Err(e) => {
             // The line of the first byte that is not UTF-8, in the `file:line:` form of
             // every other message.
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = crate::diag::line_of(e.as_bytes(), e.utf8_error().valid_up_to());
             report.error(
                 Diagnostic::new(&file, line, "this file is not UTF-8 text")
                     .help("save it as UTF-8 in your editor (often: Save As, Encoding: UTF-8)"),
@@ -219,13 +237,9 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         (None, Kind::Section) => dir.rsplit('/').next().unwrap_or_default().to_string(),
         (None, Kind::Page) => name.trim_end_matches(".md").to_string(),
     };
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        let line = front::key_line(&source, "slug");
+    if let Some(problem) = slug_problem(&slug) {
         report.error(
-            Diagnostic::new(&file, line, format!("the slug `{slug}` has the character `{bad}`, which does not belong in a web address"))
+            Diagnostic::new(&file, key_line(&source, "slug"), problem)
                 .help("use lowercase letters, digits and hyphens: slug = \"pedir-asilo\"")
                 .with_source(&source),
         );
@@ -241,6 +255,16 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         source,
         body_start,
     })
+}
+
+/// What is wrong with `slug` as one segment of a web address, if anything.
+pub(crate) fn slug_problem(slug: &str) -> Option<String> {
+    let bad = slug
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))?;
+    Some(format!(
+        "the slug `{slug}` has the character `{bad}`, which does not belong in a web address"
+    ))
 }
 
 /// `guide/apply.es.md` -> (`guide/apply.md`, `es`); `guide/apply.md` -> (same, default).
@@ -300,7 +324,9 @@ fn inherit_slugs(config: &Config, pages: &mut [Page]) {
 }
 
 /// Line of `text` (a value written in the front matter) in `source`, or 1 when it cannot be
-/// found as written (escaped characters).
+/// found as written (escaped characters). Only Markdown written in front matter (a
+/// circumstance's recommendation and steps) still needs it; other values have their line in
+/// [`FrontMatter::line`].
 pub fn front_line(source: &str, text: &str) -> usize {
     source
         .find(text)
@@ -349,6 +375,13 @@ mod tests {
             "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn glossary_ids_come_from_entry_keys() {
+        assert_eq!(glossary_id("glossary/asylum.md"), Some("asylum"));
+        assert_eq!(glossary_id(GLOSSARY), None);
+        assert_eq!(glossary_id("guide/asylum.md"), None);
     }
 
     #[test]

@@ -360,8 +360,9 @@ fn base<'a>(
             .map(|f| f.meta.as_of)
             .chain(facts.tables.values().map(|t| t.meta.as_of))
             .max(),
-        stale_before: today
-            .checked_sub(jiff::Span::new().days(config.review_days))
+        stale_before: jiff::Span::new()
+            .try_days(config.review_days)
+            .and_then(|days| today.checked_sub(days))
             .ok(),
     })
 }
@@ -762,7 +763,10 @@ fn glossaries(
                 .trim_start_matches("glossary/")
                 .trim_end_matches(".md");
             let mut phrases = Vec::new();
-            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.aliases)
+            let front = &entry.page.front;
+            let aliases = front.aliases.iter().enumerate();
+            for (path, phrase) in std::iter::once(("title".to_string(), &front.title))
+                .chain(aliases.map(|(i, alias)| (format!("aliases.{i}"), alias)))
             {
                 let folded = phrase.to_lowercase();
                 if folded.trim().is_empty() {
@@ -771,7 +775,7 @@ fn glossaries(
                 match claimed.get(&folded) {
                     Some(other) if *other != entry.page.file.to_str().unwrap_or_default() => {
                         report.warn(
-                            entry.page.diagnostic(crate::content::front_line(&entry.page.source, phrase), format!(
+                            entry.page.diagnostic(front.line(&path), format!(
                                 "the glossary term `{phrase}` is also a name of `{other}`; it links to that entry only"
                             ))
                             .help("remove it from one of the two entries' title or aliases"),
@@ -846,8 +850,8 @@ fn check_questions(ctx: &Base<'_>) {
                     .help("add answers = [ { label = \"…\", next = \"@/…\" } ]"),
             );
         }
-        for answer in &question.answers {
-            let line = crate::content::front_line(&entry.page.source, &answer.next);
+        for (i, answer) in question.answers.iter().enumerate() {
+            let line = entry.page.front.line(&format!("question.answers.{i}.next"));
             let Some(next) = answer.next.strip_prefix("@/") else {
                 ctx.report.error(entry.page.diagnostic(line, format!("the answer `{}` leads to `{}`, which is not an @/ link", answer.label, answer.next))
                     .help("write next = \"@/decide/other-question.md\" or \"@/situations/families.md\""));

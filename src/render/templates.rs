@@ -22,8 +22,8 @@ use crate::theme::Theme;
 /// when the theme or the interface strings change.
 pub struct Templates {
     by_lang: BTreeMap<String, Tera>,
-    /// Where each template came from, for messages.
-    paths: BTreeMap<String, std::path::PathBuf>,
+    /// Where each template came from and its text as written, for messages.
+    paths: BTreeMap<String, (std::path::PathBuf, String)>,
     /// The templates were minified when they were loaded (see `premin`), so what they render
     /// is minified already.
     preminified: bool,
@@ -102,7 +102,7 @@ impl Templates {
         for (name, file) in theme.templates() {
             let text = String::from_utf8(file.bytes.clone())
                 .map_err(|_| anyhow!("`{}` is not UTF-8 text", file.path.display()))?;
-            paths.insert(name.to_string(), file.path.clone());
+            paths.insert(name.to_string(), (file.path.clone(), text.clone()));
             sources.push((name.to_string(), text));
         }
         let mut preminified = false;
@@ -163,20 +163,52 @@ impl Templates {
         self.paths.contains_key(name)
     }
 
-    /// Renders template `name` for a page in `lang`.
-    pub fn render(&self, lang: &str, name: &str, context: &PageContext) -> Result<String, String> {
+    /// Renders template `name` for a page in `lang`. An error names the template it happened
+    /// in (a parent, when `name` extends one) and, when Tera names a variable, its line there.
+    pub fn render(
+        &self,
+        lang: &str,
+        name: &str,
+        context: &PageContext,
+    ) -> Result<String, Diagnostic> {
+        let failed = |message: String| Diagnostic::new(&self.path(name), 0, message);
         let tera = self
             .by_lang
             .get(lang)
-            .ok_or_else(|| format!("no templates for `{lang}`"))?;
-        let context = tera::Context::from_serialize(context).map_err(|e| chain(&e))?;
+            .ok_or_else(|| failed(format!("no templates for `{lang}`")))?;
+        let context = tera::Context::from_serialize(context).map_err(|e| failed(chain(&e)))?;
         tera.render(name, &context).map_err(|e| {
-            let path = self
-                .paths
-                .get(name)
-                .map_or(name.to_string(), |p| p.display().to_string());
-            format!("template `{path}`: {}", chain(&e))
+            let cause = std::error::Error::source(&e).map_or_else(|| e.to_string(), chain);
+            // Tera names the template it rendered, not always the parent the error is in
+            // ("(error happened in 'base.html')" only outside blocks): look in the template,
+            // then in each template it extends.
+            let parents = tera
+                .get_template(name)
+                .map(|t| t.parents.clone())
+                .unwrap_or_default();
+            let (at, line) = std::iter::once(name)
+                .chain(parents.iter().map(String::as_str))
+                .find_map(|t| Some((t, self.line_naming(t, &cause)?)))
+                .unwrap_or((name, 0));
+            let text = self.paths.get(at).map_or("", |(_, text)| text.as_str());
+            Diagnostic::new(&self.path(at), line, cause).with_source(text)
         })
+    }
+
+    /// The file of template `name`, for messages.
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.paths
+            .get(name)
+            .map_or_else(|| name.into(), |(path, _)| path.clone())
+    }
+
+    /// The line of template `name` that uses the variable a Tera message names. Tera 1 keeps
+    /// no positions after parsing, so the variable is looked for in the template's text.
+    fn line_naming(&self, name: &str, message: &str) -> Option<usize> {
+        let (_, rest) = message.split_once("Variable `")?;
+        let (variable, _) = rest.split_once('`')?;
+        let (_, text) = self.paths.get(name)?;
+        Some(text.lines().position(|l| l.contains(variable))? + 1)
     }
 }
 
@@ -256,8 +288,9 @@ pub(crate) fn page(
     )
 }
 
-/// Renders `context` with template `name` into `<url>index.html`, minified.
-pub(crate) fn render_to_file(
+/// Renders a whole page (a context with no body to splice in) with template `name`: its
+/// output path (`<url>index.html`) and its minified bytes.
+pub(crate) fn render_page(
     ctx: &Ctx<'_>,
     lang: &str,
     name: &str,
@@ -307,19 +340,23 @@ pub(crate) fn render_skeleton(
     url: &str,
     file: &std::path::Path,
 ) -> Option<(String, Vec<u8>, usize)> {
-    let html = match ctx.templates.render(lang, name, context) {
-        Ok(html) => html,
-        Err(message) => {
-            ctx.report.error(Diagnostic::new(file, 0, message).help(
-                "the template failed on this page; fix the template or the page data it names",
-            ));
-            return None;
-        }
-    };
     let path = if url.is_empty() || url.ends_with('/') {
         format!("{url}index.html")
     } else {
         url.to_string()
+    };
+    let html = match ctx.templates.render(lang, name, context) {
+        Ok(html) => html,
+        Err(e) => {
+            let page = match file.extension() {
+                Some(ext) if ext == "md" => format!("{path} (from {})", file.display()),
+                _ => path,
+            };
+            ctx.report.error(e.help(format!(
+                "the template failed while rendering {page}; fix the template or the page data it names"
+            )));
+            return None;
+        }
     };
     let skeleton = if ctx.templates.preminified {
         // The templates were minified when they were loaded. A space kept next to a value
@@ -716,11 +753,11 @@ fn circumstance_ctx(
         .unwrap_or_default()
         .trim_end_matches(".md");
     let mut articles: Vec<ListItem> = Vec::new();
-    for link in &c.articles {
+    for (i, link) in c.articles.iter().enumerate() {
         let key = link.strip_prefix("@/").unwrap_or(link);
         match ctx.entry(key, lang).or_else(|| ctx.entry(key, &ctx.config.default_language().code)) {
             Some(e) => articles.push(ListItem { title: e.page.front.title.clone(), description: e.page.front.description.clone(), url: ctx.path(&e.url) }),
-            None => ctx.report.error(entry.page.diagnostic(crate::content::front_line(&entry.page.source, link), format!("the article `{link}` does not exist"))
+            None => ctx.report.error(entry.page.diagnostic(entry.page.front.line(&format!("circumstance.articles.{i}")), format!("the article `{link}` does not exist"))
                 .help("list articles as @/ links to files under content/: \"@/guide/apply-in-mexico.md\"")),
         }
     }
@@ -738,13 +775,13 @@ fn circumstance_ctx(
             });
         }
     }
-    for name in &c.facts {
+    for (i, name) in c.facts.iter().enumerate() {
         if ctx.facts.lookup(name).is_none() && ctx.facts.lookup_table(name).is_none() {
             ctx.report.error(
                 entry
                     .page
                     .diagnostic(
-                        crate::content::front_line(&entry.page.source, name),
+                        entry.page.front.line(&format!("circumstance.facts.{i}")),
                         format!("unknown fact `{name}`"),
                     )
                     .help(ctx.facts.unknown_fact_message(name)),

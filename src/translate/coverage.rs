@@ -141,6 +141,8 @@ pub struct FactFile {
 pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
     let report = Report::default();
     let content = content::load(config, LoadOptions { drafts: true }, &report)?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let facts = facts::load(&content.fact_files, &codes, &report);
     if let Err(errors) = report.check() {
         let list: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
         bail!(
@@ -148,8 +150,6 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             list.join("\n")
         );
     }
-    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let facts = facts::load(&content.fact_files, &codes)?;
     let default = config.default_language().code.clone();
     let mut languages = Vec::new();
     for language in config.languages.iter().skip(1) {
@@ -177,7 +177,7 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             if source.front.draft {
                 continue;
             }
-            let glossary = key.starts_with("glossary/") && !key.ends_with("_index.md");
+            let glossary = content::glossary_id(key).is_some();
             let current = content::source_hash(source);
             let translation = langs.get(lang).map(|&i| &content.pages[i]);
             let mut item = Item {
