@@ -27,7 +27,7 @@ archive="senda-$version-$target.tar.gz"
 compile() {
   say "$1: compiling senda $version instead (this takes minutes)"
   if command -v rustup >/dev/null; then
-    rustup show active-toolchain >/dev/null 2>&1 || rustup default stable
+    rustup show active-toolchain >/dev/null 2>&1 || { rustup set profile minimal && rustup default stable; }
   elif ! command -v cargo >/dev/null; then
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
     . "$HOME/.cargo/env"

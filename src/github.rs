@@ -19,9 +19,8 @@ pub fn print_check(out: &CheckOutput, root: &Path, strict: bool) -> Result<()> {
     let mut summary = check_summary(out, strict);
     match Config::load(root).and_then(|config| coverage(&config, None)) {
         Ok(coverage) => summary.push_str(&coverage_summary(&coverage)),
-        Err(_) => summary.push_str(
-            "\nsenda cannot count the translations until the errors above are fixed.\n",
-        ),
+        Err(_) => summary
+            .push_str("\nsenda cannot count the translations until the errors above are fixed.\n"),
     }
     write_summary(&summary)
 }
@@ -130,7 +129,11 @@ fn check_summary(out: &CheckOutput, strict: bool) -> String {
         plural(out.warnings.len(), "warning"),
         plural(out.pages, "page"),
         plural(out.links_checked, "internal link"),
-        if strict { " Warnings count as errors." } else { "" }
+        if strict {
+            " Warnings count as errors."
+        } else {
+            ""
+        }
     );
     if out.errors.is_empty() && out.warnings.is_empty() {
         return md;
@@ -182,16 +185,33 @@ fn coverage_summary(coverage: &Coverage) -> String {
     for l in &coverage.languages {
         let code = &l.code;
         for (title, items, todo) in [
-            ("Missing", &l.missing, "to start: `senda translate {source} --to {code}`"),
-            ("Out of date", &l.stale, "the original `{source}` changed since"),
-            ("Drafts", &l.draft, "to publish: delete the line `draft = true`"),
+            (
+                "Missing",
+                &l.missing,
+                "to start: `senda translate {source} --to {code}`",
+            ),
+            (
+                "Out of date",
+                &l.stale,
+                "the original `{source}` changed since",
+            ),
+            (
+                "Drafts",
+                &l.draft,
+                "to publish: delete the line `draft = true`",
+            ),
         ] {
             if items.is_empty() {
                 continue;
             }
             let _ = writeln!(md, "\n### {} ({code}): {title}\n", l.name);
             for item in items.iter() {
-                let _ = writeln!(md, "- `{}`: {}", item.translation, todo_for(todo, item, code));
+                let _ = writeln!(
+                    md,
+                    "- `{}`: {}",
+                    item.translation,
+                    todo_for(todo, item, code)
+                );
             }
         }
     }
@@ -225,13 +245,19 @@ mod tests {
     #[test]
     fn a_problem_without_file_or_line_has_no_properties() {
         let d = Diagnostic::new(Path::new(""), 0, "site.toml: bad");
-        assert_eq!(command("error", &d, Path::new(".")), "::error::site.toml: bad");
+        assert_eq!(
+            command("error", &d, Path::new(".")),
+            "::error::site.toml: bad"
+        );
         let dir = tempfile::TempDir::new().expect("temporary folder");
         std::fs::write(dir.path().join("a,b.md"), "").expect("write a file");
         let d = Diagnostic::new(Path::new("a,b.md"), 0, "x").help("y");
         assert_eq!(
             command("warning", &d, dir.path()),
-            format!("::warning file={}/a%2Cb.md::x%0Ahelp: y", dir.path().display())
+            format!(
+                "::warning file={}/a%2Cb.md::x%0Ahelp: y",
+                dir.path().display()
+            )
         );
         let d = Diagnostic::new(Path::new("en/index.html"), 3, "z");
         assert_eq!(

@@ -58,15 +58,15 @@ fn each_problem_is_a_workflow_command_on_its_line() {
         error["help"].as_str().expect("a help"),
     );
     assert!(message.contains("#nowhere"), "{message}");
-    let expected = format!(
-        "::error file=guide/content/guide/apply.md,line={line}::{message}%0Ahelp: {help}"
-    );
+    let expected =
+        format!("::error file=guide/content/guide/apply.md,line={line}::{message}%0Ahelp: {help}");
     assert_eq!(out.lines().next(), Some(expected.as_str()), "{out}");
 
     // Warnings: a stale fact at its line; a missing translation concerns the whole file.
     assert!(
-        out.lines().any(|l| l
-            .starts_with("::warning file=guide/content/facts/old.toml,line=3::the fact `old.claims`")),
+        out.lines().any(|l| l.starts_with(
+            "::warning file=guide/content/facts/old.toml,line=3::the fact `old.claims`"
+        )),
         "{out}"
     );
     assert!(
@@ -86,8 +86,14 @@ fn each_problem_is_a_workflow_command_on_its_line() {
     assert!(out.lines().all(|l| l.starts_with("::")), "{out}");
 
     let summary = std::fs::read_to_string(&summary).expect("the job summary");
-    assert!(summary.starts_with("## senda check\n\n**Failed**: "), "{summary}");
-    assert!(summary.contains("| error | content/guide/apply.md |"), "{summary}");
+    assert!(
+        summary.starts_with("## senda check\n\n**Failed**: "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| error | content/guide/apply.md |"),
+        "{summary}"
+    );
     assert!(summary.contains("| Español (es) | "), "{summary}");
     assert!(
         summary.contains(
@@ -100,7 +106,11 @@ fn each_problem_is_a_workflow_command_on_its_line() {
 #[test]
 fn strict_makes_warnings_errors_and_the_summary_prints_without_github() {
     let (tmp, _) = broken_site();
-    let o = senda(tmp.path(), &["check", "--format", "github", "--strict"], None);
+    let o = senda(
+        tmp.path(),
+        &["check", "--format", "github", "--strict"],
+        None,
+    );
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(!out.contains("::warning"), "{out}");

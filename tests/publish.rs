@@ -189,7 +189,8 @@ fn netlify_toml_agrees_with_the_generated_host_files() {
     assert_eq!(build["publish"].as_str(), Some("public"));
     let command = build["command"].as_str().expect("build.command");
     assert!(
-        command.starts_with("bash bin/get-senda.sh build") && repo().join("bin/get-senda.sh").is_file(),
+        command.starts_with("bash bin/get-senda.sh build")
+            && repo().join("bin/get-senda.sh").is_file(),
         "{command}"
     );
 
