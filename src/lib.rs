@@ -8,6 +8,7 @@ pub mod content;
 pub mod diag;
 pub mod facts;
 pub mod fsx;
+pub mod github;
 pub mod html;
 pub mod i18n;
 pub mod init;
