@@ -448,11 +448,16 @@ impl State {
 
     fn fail(&self, error: &anyhow::Error, builder: &Builder) {
         let problems = problems(error, &builder.root);
+        let mut shown = write(&self.problems);
+        // The same problems again (one deletion is many events): said once is enough.
+        if shown.as_deref() == Some(&problems) {
+            return;
+        }
         eprintln!("error: the build failed; the last good version is still served");
         for p in &problems {
             eprintln!("{}", p.terminal());
         }
-        *write(&self.problems) = Some(Arc::new(problems));
+        *shown = Some(Arc::new(problems));
     }
 
     /// Tells every open page to reload, forgetting the pages that are gone.
