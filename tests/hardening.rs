@@ -231,3 +231,18 @@ fn an_output_that_cannot_be_removed_fails_and_stays_as_it_was() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_ne!(snapshot(&out), before);
 }
+
+#[test]
+fn a_tiny_favicon_is_shipped_and_linked_from_every_page() {
+    let b = Build::fixture("basic", &[]);
+    let icon = std::fs::read(b.out().join("favicon.ico")).expect("favicon.ico");
+    assert!(icon.len() < 1024, "{} bytes", icon.len());
+    assert_eq!(&icon[..4], &[0, 0, 1, 0], "an ICO file");
+    for file in b.html_files() {
+        assert!(
+            b.page(&file)
+                .contains(r#"<link rel="icon" href="/favicon.ico">"#),
+            "{file}"
+        );
+    }
+}
