@@ -58,8 +58,12 @@ pub fn build_to(
     report: &Report,
     out: &std::path::Path,
 ) -> Result<(Site, usize)> {
+    let loaded = load(config, options, report)?;
+    for warning in content::untranslated(config, &loaded.content) {
+        report.warn(warning);
+    }
     let staging = output::Staging::new(out)?;
-    let rendering = build_into(config, options, report, &staging)?;
+    let rendering = render::render(loaded.sources(), &options.render, report, &staging)?;
     let written = staging.commit()?;
     let site = Site {
         files: Default::default(),

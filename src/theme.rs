@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use walkdir::WalkDir;
+use anyhow::{Result, bail};
 
 use crate::config::Config;
 
@@ -142,25 +141,12 @@ fn overlay(config: &Config, dir: &Path, files: &mut BTreeMap<String, SourceFile>
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .context("walked outside the theme")?
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.split('/').any(|p| p.starts_with('.')) {
-            continue;
-        }
+    for (path, rel) in crate::fsx::site_files(&config.root, dir)? {
         files.insert(
             rel,
             SourceFile {
-                path: crate::content::display_path(config, entry.path()),
-                bytes: crate::fsx::read(entry.path())?,
+                path: crate::content::display_path(config, &path),
+                bytes: crate::fsx::read(&path)?,
             },
         );
     }

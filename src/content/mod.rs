@@ -5,9 +5,8 @@ pub(crate) mod front;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
@@ -130,27 +129,19 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
     let dir = &config.content_dir;
     let mut markdown = Vec::new();
     let mut content = Content::default();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let rel = path
-            .strip_prefix(dir)
-            .context("walked outside content/")?
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.split('/').any(|part| part.starts_with('.')) {
-            continue;
-        }
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "this site has no `content` folder: create it and put the pages in it (senda init DIR makes a site to start from)"
+        );
+    }
+    for (path, rel) in crate::fsx::site_files(&config.root, dir)? {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("md") => markdown.push((path.to_path_buf(), rel)),
+            Some("md") => markdown.push((path, rel)),
             Some("toml") => {
-                let text = crate::fsx::read_to_string(path)?;
-                content.fact_files.push((display_path(config, path), text));
+                let text = crate::fsx::read_to_string(&path)?;
+                content.fact_files.push((display_path(config, &path), text));
             }
-            _ => content.assets.push((path.to_path_buf(), rel)),
+            _ => content.assets.push((path, rel)),
         }
     }
 
@@ -158,11 +149,9 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
         .par_iter()
         .map(|(path, rel)| read_page(config, path, rel, report))
         .collect();
-    let mut pages: Vec<Page> = parsed
-        .into_iter()
-        .flatten()
-        .filter(|p| options.drafts || !p.front.draft)
-        .collect();
+    let mut pages: Vec<Page> = parsed.into_iter().flatten().collect();
+    warn_orphans(config, &pages, report);
+    pages.retain(|p| options.drafts || !p.front.draft);
     let order = |lang: &str| config.languages.iter().position(|l| l.code == lang);
     pages.sort_by(|a, b| (&a.key, order(&a.lang)).cmp(&(&b.key, order(&b.lang))));
     inherit_slugs(config, &mut pages);
@@ -175,6 +164,94 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
     }
     content.pages = pages;
     Ok(content)
+}
+
+/// A translation whose original does not exist is built on its own, in no other language, and
+/// out of reach of the original's links: usually a renamed or deleted original.
+fn warn_orphans(config: &Config, pages: &[Page], report: &Report) {
+    let default = &config.default_language().code;
+    let originals: std::collections::HashSet<&str> = pages
+        .iter()
+        .filter(|p| &p.lang == default)
+        .map(|p| p.key.as_str())
+        .collect();
+    for page in pages.iter().filter(|p| !originals.contains(p.key.as_str())) {
+        let original = Path::new("content").join(&page.key);
+        report.warn(
+            Diagnostic::new(
+                &page.file,
+                0,
+                format!(
+                    "this translation has no original: `{}` does not exist",
+                    original.display()
+                ),
+            )
+            .help(format!(
+                "if the original was renamed, rename this file to match it; otherwise add `{}` or delete this file",
+                original.display()
+            )),
+        );
+    }
+}
+
+/// One warning per language that lacks translations, listing the originals its readers see
+/// instead (or that its site leaves out, with `fallback = false`). `build` shows these; `check`
+/// has its own warning per file, with the command that starts each translation.
+pub fn untranslated(config: &Config, content: &Content) -> Vec<Diagnostic> {
+    let default = config.default_language();
+    let mut out = Vec::new();
+    for language in &config.languages[1..] {
+        let missing: Vec<String> = content
+            .by_key
+            .values()
+            .filter(|langs| {
+                langs.contains_key(&default.code) && !langs.contains_key(&language.code)
+            })
+            .filter_map(|langs| {
+                Some(
+                    content.pages[*langs.get(&default.code)?]
+                        .file
+                        .display()
+                        .to_string(),
+                )
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let readers = if config.fallback {
+            format!(
+                "readers of the {} site see them in {}",
+                language.name, default.name
+            )
+        } else {
+            format!(
+                "the {} site leaves them out (fallback = false)",
+                language.name
+            )
+        };
+        let pages = match missing.len() {
+            1 => "1 page has".to_string(),
+            n => format!("{n} pages have"),
+        };
+        out.push(
+            Diagnostic::new(
+                Path::new("content"),
+                0,
+                format!(
+                    "{pages} no {} ({}) translation, {readers}: {}",
+                    language.name,
+                    language.code,
+                    missing.join(", ")
+                ),
+            )
+            .help(format!(
+                "senda status --lang {} lists them; senda translate FILE --to {} starts one",
+                language.code, language.code
+            )),
+        );
+    }
+    out
 }
 
 /// The path shown in messages: relative to the site folder.
