@@ -36,3 +36,5 @@ pages-count = { $count ->
 }
 not-found-title = Page not found
 not-found-text = This page does not exist. It may have moved. Start again from the home page:
+image-show = Show picture ({ $size })
+animation-show = Show animation ({ $size })

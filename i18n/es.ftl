@@ -36,3 +36,5 @@ pages-count = { $count ->
 }
 not-found-title = No encontramos esta página
 not-found-text = Esta página no existe. Tal vez cambió de lugar. Vuelva a empezar desde la página principal:
+image-show = Ver la imagen ({ $size })
+animation-show = Ver la animación ({ $size })

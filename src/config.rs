@@ -28,6 +28,8 @@ struct RawConfig {
     languages: BTreeMap<String, RawLanguage>,
     #[serde(default)]
     facts: RawFacts,
+    #[serde(default)]
+    images: RawImages,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +47,16 @@ struct RawLanguage {
 #[serde(deny_unknown_fields)]
 struct RawFacts {
     review_days: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<u32>>,
+    quality: Option<u8>,
+    page_budget_kb: Option<u64>,
+    tap_to_load_kb: Option<u64>,
+    guide_embed_kb: Option<u64>,
 }
 
 fn default_theme() -> String {
@@ -106,6 +118,8 @@ pub struct Config {
     pub fallback: bool,
     /// Facts older than this many days are reported.
     pub review_days: i64,
+    /// How pictures are processed and weighed.
+    pub images: crate::images::Settings,
 }
 
 impl Config {
@@ -168,7 +182,9 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         fallback,
         languages: raw_languages,
         facts,
+        images,
     } = raw;
+    let images = resolve_images(images)?;
     let (base_url, base_path) =
         split_base_url(&base_url).context("in site.toml, key `base_url`")?;
     if !raw_languages.contains_key(&default_language) {
@@ -216,6 +232,40 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         minify,
         fallback,
         review_days: facts.review_days.unwrap_or(180),
+        images,
+    })
+}
+
+fn resolve_images(raw: RawImages) -> Result<crate::images::Settings> {
+    let RawImages {
+        widths,
+        quality,
+        page_budget_kb,
+        tap_to_load_kb,
+        guide_embed_kb,
+    } = raw;
+    let default = crate::images::Settings::default();
+    let mut widths = widths.unwrap_or(default.widths);
+    widths.sort_unstable();
+    widths.dedup();
+    if widths.is_empty() || widths.iter().any(|&w| !(16..=4096).contains(&w)) {
+        bail!(
+            "site.toml, [images]: `widths` lists picture widths in pixels, from 16 to 4096: widths = [360, 720]"
+        );
+    }
+    let quality = quality.unwrap_or(default.quality);
+    if !(1..=100).contains(&quality) {
+        bail!(
+            "site.toml, [images]: `quality` goes from 1 (smallest files) to 100 (best pictures); 70 suits phones"
+        );
+    }
+    let kb = |v: Option<u64>, default: u64| v.map_or(default, |kb| kb * 1000);
+    Ok(crate::images::Settings {
+        widths,
+        quality,
+        page_budget: kb(page_budget_kb, default.page_budget),
+        tap_to_load: kb(tap_to_load_kb, default.tap_to_load),
+        guide_embed: kb(guide_embed_kb, default.guide_embed),
     })
 }
 

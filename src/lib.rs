@@ -10,6 +10,7 @@ pub mod facts;
 pub mod fsx;
 pub mod html;
 pub mod i18n;
+pub mod images;
 pub mod init;
 pub mod markdown;
 pub mod output;
@@ -93,6 +94,8 @@ pub struct Loaded {
     pub strings: Arc<i18n::Strings>,
     /// The theme's templates, compiled with the strings.
     pub templates: render::Templates,
+    /// The site's pictures, processed.
+    pub images: images::Processed,
 }
 
 impl Loaded {
@@ -105,6 +108,7 @@ impl Loaded {
             strings: &self.strings,
             theme: &self.theme,
             templates: &self.templates,
+            images: &self.images,
         }
     }
 }
@@ -112,13 +116,20 @@ impl Loaded {
 /// Reads and parses every source: content, facts, theme, interface strings; compiles the
 /// templates.
 pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<Loaded> {
-    let content = content::load(
+    let mut content = content::load(
         config,
         content::LoadOptions {
             drafts: options.drafts,
         },
         report,
     )?;
+    report.check()?;
+    // Pictures are processed, never copied as they are: a photo's metadata may hold where
+    // it was taken.
+    let (pictures, others) = images::sources(&config.root, &content.assets);
+    content.assets = others;
+    let cache = images::cache_dir(&config.root);
+    let images = images::process(&pictures, &config.images, Some(&cache), report);
     report.check()?;
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let facts = facts::load(&content.fact_files, &languages)?;
@@ -133,6 +144,7 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
         theme,
         strings,
         templates,
+        images,
     })
 }
 

@@ -39,6 +39,8 @@ pub struct Env<'a> {
     /// Write the HTML without line breaks between blocks (a minified site), or as
     /// pulldown-cmark does, one block a line (easier to read and diff).
     pub compact: bool,
+    /// The site's processed pictures: `None` leaves images as written (tests of links).
+    pub images: Option<&'a crate::images::markup::PageImages<'a>>,
 }
 
 /// How a page's links and ids change when it is a chapter of the one-page guide, where every
@@ -74,6 +76,8 @@ pub struct Rendered {
     pub raw_html: bool,
     /// The page as a chapter of the one-page guide, when [`Env::guide`] asked for it.
     pub guide_html: Option<String>,
+    /// Bytes of pictures a phone loads for the page.
+    pub image_bytes: u64,
 }
 
 /// A heading of a page.
@@ -87,7 +91,8 @@ pub struct Heading {
     pub title: String,
 }
 
-fn options() -> Options {
+/// The Markdown extensions senda reads.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -131,6 +136,9 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
     let mut pending_text: Option<(CowStr<'_>, Range<usize>)> = None;
     // Fact tables of the page: their HTML, and the same table with the guide's ids.
     let mut tables: Vec<(String, String)> = Vec::new();
+    let mut pictures = env
+        .images
+        .map(|images| crate::images::markup::Pictures::new(images, page, env.report));
 
     let parser = Parser::new_ext(text, options()).into_offset_iter();
     // Adjacent text events are merged first: a fact name such as `claims_2023` can be split
@@ -310,6 +318,21 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
                 }));
             }
             Event::Start(Tag::Image {
+                ref dest_url,
+                ref title,
+                ..
+            }) if pictures.is_some() && crate::images::markup::is_local(dest_url) => {
+                let (alt, end) = crate::images::markup::alt_of(&merged, i);
+                i = end;
+                if let Some(pictures) = &mut pictures {
+                    let written = pictures.picture(dest_url, Some(&alt), title, line_of(&range));
+                    if let Some(chapter) = written.chapter {
+                        tables.push((written.page.clone(), chapter));
+                    }
+                    events.push(Event::Html(written.page.into()));
+                }
+            }
+            Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
@@ -325,18 +348,31 @@ fn render_text(page: &Page, text: &str, offset: usize, env: &Env<'_>) -> Rendere
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 has_raw_html = true;
-                for url in foreign_resources(html) {
+                let foreign = foreign_resources(html);
+                for url in &foreign {
                     env.report.error(
                         page.diagnostic(line_of(&range), format!("this HTML loads `{url}` from another website"))
                             .help("readers' phones must not contact other websites: save the file in content/ beside the page and use its name"),
                     );
                 }
-                events.push(event);
+                match &mut pictures {
+                    Some(pictures)
+                        if foreign.is_empty() && crate::images::markup::has_img(html) =>
+                    {
+                        let (html, chapter) = pictures.raw_html(html, line_of(&range));
+                        if let Some(chapter) = chapter {
+                            tables.push((html.clone(), chapter));
+                        }
+                        events.push(Event::Html(html.into()));
+                    }
+                    _ => events.push(event),
+                }
             }
             other => events.push(other),
         }
     }
 
+    out.image_bytes = pictures.map_or(0, |p| p.bytes);
     let events: Vec<Event<'_>> = match env.glossary {
         Some(matcher) => {
             let mut linker = glossary::link_terms(events.into_iter(), matcher, env.this_entry);
@@ -784,7 +820,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("td", ["data-label"])
         // senda's own fact tables are a labelled, focusable region (keyboard scrolling).
         .add_tag_attributes("div", ["role", "aria-labelledby", "tabindex"])
+        // The markup of processed pictures (crate::images::markup), which replaces a raw
+        // <img> before sanitising.
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
         .add_tags([
+            "picture",
+            "source",
             "section",
             "aside",
             "figure",
@@ -875,6 +917,7 @@ mod tests {
             report: &report,
             guide,
             compact,
+            images: None,
         };
         let rendered = render(&page, &env);
         let errors = report.check().map_or_else(|e| e.0, |()| Vec::new());

@@ -209,6 +209,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) strings: &'a Strings,
     pub(crate) templates: &'a Templates,
+    pub(crate) images: &'a crate::images::Processed,
     pub(crate) report: &'a Report,
     pub(crate) options: &'a RenderOptions,
     pub(crate) formats: BTreeMap<String, Formatter>,
@@ -248,6 +249,8 @@ pub struct Sources<'a> {
     pub theme: &'a Theme,
     /// The theme's templates, compiled.
     pub templates: &'a Templates,
+    /// The site's pictures, processed.
+    pub images: &'a crate::images::Processed,
 }
 
 /// Renders every page and file of the site into `sink`.
@@ -264,6 +267,7 @@ pub fn render(
         strings,
         theme,
         templates,
+        images,
     } = sources;
     let recorder = Recorder {
         inner: sink,
@@ -286,6 +290,7 @@ pub fn render(
         facts,
         strings,
         templates,
+        images,
         report,
         options,
         formats,
@@ -378,6 +383,9 @@ pub fn render(
     report.check()?;
     for (source, rel) in &content.assets {
         sink.put(rel.clone(), crate::fsx::read(source)?)?;
+    }
+    for (path, bytes) in &images.files {
+        sink.put(path.clone(), bytes.clone())?;
     }
     let written = recorder
         .paths
@@ -662,6 +670,24 @@ impl<'a> Ctx<'a> {
             .strip_prefix("glossary/")
             .filter(|k| !k.starts_with("_index"))
             .map(|k| k.trim_end_matches(".md"));
+        let show = |key: &'static str| {
+            move |bytes: u64| {
+                let size = crate::images::markup::kilobytes(bytes);
+                self.strings.get(lang, key, &[("size", size.into())])
+            }
+        };
+        let (show_picture, show_animation) = (show("image-show"), show("animation-show"));
+        let default = &self.config.default_language().code;
+        let images = crate::images::markup::PageImages {
+            catalogue: &self.images.catalogue,
+            settings: &self.config.images,
+            base_path: &self.config.base_path,
+            show_picture: &show_picture,
+            show_animation: &show_animation,
+            source: (!entry.fallback && lang != default)
+                .then(|| self.content.get(entry.key, default))
+                .flatten(),
+        };
         let env = markdown::Env {
             lang,
             resolve: &resolve,
@@ -680,6 +706,7 @@ impl<'a> Ctx<'a> {
             report: self.report,
             guide,
             compact: self.config.minify,
+            images: Some(&images),
         };
         match text {
             None => markdown::render(entry.page, &env),
@@ -762,6 +789,7 @@ fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> Ha
     }
     paths.extend(static_paths.iter().cloned());
     paths.extend(content.assets.iter().map(|(_, rel)| rel.clone()));
+    paths.extend(ctx.images.files.keys().cloned());
     paths
 }
 
