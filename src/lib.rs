@@ -45,6 +45,7 @@ pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result
         files: files.into_files(),
         pages: rendering.pages,
         sources: rendering.sources,
+        heaviest: rendering.heaviest,
     })
 }
 
@@ -64,6 +65,7 @@ pub fn build_to(
         files: Default::default(),
         pages: rendering.pages,
         sources: rendering.sources,
+        heaviest: rendering.heaviest,
     };
     Ok((site, written))
 }
@@ -161,8 +163,17 @@ pub fn summary(
         .iter()
         .map(|(lang, n)| format!("{lang} {n}"))
         .collect();
+    let heaviest = site
+        .heaviest
+        .as_ref()
+        .map_or(String::new(), |(url, bytes)| {
+            format!(
+                "; heaviest page {url}: {} of pictures",
+                images::markup::kilobytes(*bytes)
+            )
+        });
     format!(
-        "Built {} pages ({}), {written} files in {}, {:.2} s{}",
+        "Built {} pages ({}), {written} files in {}, {:.2} s{}{heaviest}",
         site.pages.values().sum::<usize>(),
         pages.join(", "),
         out.display(),

@@ -3,7 +3,7 @@
 //! the page's picture bytes are weighed against the budget.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -358,12 +358,14 @@ pub fn alt_texts(markdown: &str) -> Vec<(String, String)> {
 
 /// How many descriptions of `translation` are still word for word its source's.
 pub fn untranslated_alts(source: &str, translation: &str) -> usize {
-    let source: BTreeMap<(String, String), ()> =
-        alt_texts(source).into_iter().map(|k| (k, ())).collect();
+    if !(translation.contains("![") || has_img(translation)) {
+        return 0;
+    }
+    let source: BTreeSet<(String, String)> = alt_texts(source).into_iter().collect();
     alt_texts(translation)
         .into_iter()
         .filter(|(_, alt)| !alt.trim().is_empty() && !is_decorative(alt))
-        .filter(|k| source.contains_key(k))
+        .filter(|k| source.contains(k))
         .count()
 }
 

@@ -34,6 +34,8 @@ pub struct Site {
     /// `content/guide/x.es.md`; a fallback page names its default-language file), so that
     /// `senda check` can say where a problem found in the HTML comes from.
     pub sources: BTreeMap<String, std::path::PathBuf>,
+    /// The page whose pictures weigh most on a phone: (URL path, bytes).
+    pub heaviest: Option<(String, u64)>,
 }
 
 /// Where rendered files go: memory (`serve`, `check`, tests) or a staging folder (`build`,
@@ -168,6 +170,8 @@ pub struct Rendering {
     pub pages: BTreeMap<String, usize>,
     /// The source file of each content page's output file.
     pub sources: BTreeMap<String, std::path::PathBuf>,
+    /// The page whose pictures weigh most on a phone: (URL path, bytes).
+    pub heaviest: Option<(String, u64)>,
 }
 
 /// What changes between a build and `serve`.
@@ -377,6 +381,13 @@ pub fn render(
         *counts.entry(entry.lang.code.clone()).or_default() += 1;
         sources.insert(format!("{}index.html", entry.url), entry.page.file.clone());
     }
+    let heaviest = ctx
+        .entries
+        .iter()
+        .zip(&rendered)
+        .filter(|(_, body)| body.image_bytes > 0)
+        .max_by_key(|(_, body)| body.image_bytes)
+        .map(|(entry, body)| (ctx.path(&entry.url), body.image_bytes));
     check_fragments(&ctx, &rendered);
     warn_unused_terms(&ctx, &rendered);
     warn_stale_facts(&ctx);
@@ -398,6 +409,7 @@ pub fn render(
     Ok(Rendering {
         pages: counts,
         sources,
+        heaviest,
     })
 }
 
