@@ -4,6 +4,7 @@
 
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -217,6 +218,11 @@ impl<'a> Pictures<'a> {
                             .map(|v| String::from_utf8_lossy(v).into_owned())
                     };
                     let src = attr("src").unwrap_or_default();
+                    if !is_local(&src) {
+                        // Another website's picture: reported by the raw-HTML check, then
+                        // removed by the sanitiser.
+                        continue;
+                    }
                     let alt = attr("alt").map(|a| if a.is_empty() { "\"\"".into() } else { a });
                     let title = attr("title").unwrap_or_default();
                     let written = self.picture(&src, alt.as_deref(), &title, line);
@@ -250,14 +256,73 @@ impl<'a> Pictures<'a> {
     }
 }
 
-/// The description of the image whose start event is just before `from`: the text of the
-/// events up to its end. Returns it and the index after the end event.
-pub fn alt_of(events: &[(Event<'_>, std::ops::Range<usize>)], from: usize) -> (String, usize) {
+/// The adapter of the Markdown chain (`crate::markdown`): a local picture's events, from its
+/// start to its end, become one HTML event with its `<picture>`; raw HTML with an `<img>` is
+/// written again with its pictures. Without [`Pictures`] (`Env::images` is `None`), events
+/// pass as they are.
+pub struct PictureEvents<'e, I> {
+    inner: I,
+    pictures: Option<Pictures<'e>>,
+    line: &'e dyn Fn(&Range<usize>) -> usize,
+    /// (page markup, chapter markup) of pictures the one-page guide links instead.
+    chapters: &'e mut Vec<(String, String)>,
+    /// Bytes of pictures a phone loads for the page, so far.
+    bytes: &'e mut u64,
+}
+
+impl<'e, I> PictureEvents<'e, I> {
+    /// Wraps `inner`; `line` gives the file's line of a range of the text.
+    pub fn new(
+        inner: I,
+        pictures: Option<Pictures<'e>>,
+        line: &'e dyn Fn(&Range<usize>) -> usize,
+        chapters: &'e mut Vec<(String, String)>,
+        bytes: &'e mut u64,
+    ) -> Self {
+        PictureEvents {
+            inner,
+            pictures,
+            line,
+            chapters,
+            bytes,
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for PictureEvents<'_, I> {
+    type Item = (Event<'a>, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (event, range) = self.inner.next()?;
+        let Some(pictures) = &mut self.pictures else {
+            return Some((event, range));
+        };
+        let (page, chapter) = match &event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if is_local(dest_url) => {
+                let alt = alt_text(&mut self.inner);
+                let written = pictures.picture(dest_url, Some(&alt), title, (self.line)(&range));
+                (written.page, written.chapter)
+            }
+            Event::Html(html) | Event::InlineHtml(html) if has_img(html) => {
+                pictures.raw_html(html, (self.line)(&range))
+            }
+            _ => return Some((event, range)),
+        };
+        *self.bytes = pictures.bytes;
+        if let Some(chapter) = chapter {
+            self.chapters.push((page.clone(), chapter));
+        }
+        Some((Event::Html(page.into()), range))
+    }
+}
+
+/// The text of a picture's events up to its end, which is taken too: its description.
+fn alt_text<'a>(events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) -> String {
     let mut alt = String::new();
     let mut depth = 1;
-    let mut i = from;
-    while let Some((event, _)) = events.get(i) {
-        i += 1;
+    for (event, _) in events {
         match event {
             Event::Start(Tag::Image { .. }) => depth += 1,
             Event::End(TagEnd::Image) => {
@@ -266,12 +331,12 @@ pub fn alt_of(events: &[(Event<'_>, std::ops::Range<usize>)], from: usize) -> (S
                     break;
                 }
             }
-            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
             Event::SoftBreak | Event::HardBreak => alt.push(' '),
             _ => {}
         }
     }
-    (alt, i)
+    alt
 }
 
 /// Whether raw HTML holds an `<img>` that senda must replace.
