@@ -42,3 +42,5 @@ alert-tip = Tip
 alert-important = Important
 alert-warning = Warning
 alert-caution = Caution
+image-show = Show picture ({ $size })
+animation-show = Show animation ({ $size })

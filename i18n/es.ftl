@@ -42,3 +42,5 @@ alert-tip = Consejo
 alert-important = Importante
 alert-warning = Advertencia
 alert-caution = Precaución
+image-show = Ver la imagen ({ $size })
+animation-show = Ver la animación ({ $size })

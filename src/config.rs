@@ -31,6 +31,8 @@ struct RawConfig {
     facts: RawFacts,
     #[serde(default)]
     slugify: Slugify,
+    #[serde(default)]
+    images: RawImages,
 }
 
 /// How names become addresses or anchors (Zola's `[slugify]`).
@@ -107,6 +109,16 @@ struct RawFacts {
 /// 20,000 years). A window longer than the calendar simply makes nothing stale.
 const MAX_REVIEW_DAYS: i64 = 7_304_484;
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<u32>>,
+    quality: Option<u8>,
+    page_budget_kb: Option<u64>,
+    tap_to_load_kb: Option<u64>,
+    guide_embed_kb: Option<u64>,
+}
+
 fn default_theme() -> String {
     "default".into()
 }
@@ -168,6 +180,8 @@ pub struct Config {
     pub review_days: i64,
     /// How names become addresses and anchors.
     pub slugify: Slugify,
+    /// How pictures are processed and weighed.
+    pub images: crate::images::Settings,
 }
 
 impl Config {
@@ -239,7 +253,9 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         languages: raw_languages,
         facts,
         slugify,
+        images,
     } = raw;
+    let images = resolve_images(images)?;
     let (base_url, base_path) = split_base_url(base_url.get_ref()).map_err(|e| {
         error(
             text,
@@ -321,6 +337,40 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         fallback,
         review_days,
         slugify,
+        images,
+    })
+}
+
+fn resolve_images(raw: RawImages) -> Result<crate::images::Settings> {
+    let RawImages {
+        widths,
+        quality,
+        page_budget_kb,
+        tap_to_load_kb,
+        guide_embed_kb,
+    } = raw;
+    let default = crate::images::Settings::default();
+    let mut widths = widths.unwrap_or(default.widths);
+    widths.sort_unstable();
+    widths.dedup();
+    if widths.is_empty() || widths.iter().any(|&w| !(16..=4096).contains(&w)) {
+        bail!(
+            "site.toml, [images]: `widths` lists picture widths in pixels, from 16 to 4096: widths = [360, 720]"
+        );
+    }
+    let quality = quality.unwrap_or(default.quality);
+    if !(1..=100).contains(&quality) {
+        bail!(
+            "site.toml, [images]: `quality` goes from 1 (smallest files) to 100 (best pictures); 70 suits phones"
+        );
+    }
+    let kb = |v: Option<u64>, default: u64| v.map_or(default, |kb| kb * 1000);
+    Ok(crate::images::Settings {
+        widths,
+        quality,
+        page_budget: kb(page_budget_kb, default.page_budget),
+        tap_to_load: kb(tap_to_load_kb, default.tap_to_load),
+        guide_embed: kb(guide_embed_kb, default.guide_embed),
     })
 }
 

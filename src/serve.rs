@@ -290,6 +290,7 @@ impl Builder {
                     files: files.into_files(),
                     pages: rendering.pages,
                     sources: rendering.sources,
+                    heaviest: rendering.heaviest,
                 };
                 Ok((site, loaded))
             });

@@ -307,10 +307,9 @@ fn serves_the_site_from_memory_with_the_reload_script() {
 #[test]
 fn media_types() {
     let serve = Serve::start();
-    let png = serve.get("/guide/dot.png");
-    assert_eq!(png.status, 200);
-    assert_eq!(png.header("Content-Type"), Some("image/png"));
-    assert!(png.bytes.starts_with(b"\x89PNG"));
+    // Pictures are never served as they are (their metadata may say where they were taken):
+    // see an_added_picture_shows_at_once_and_a_refused_one_in_the_overlay.
+    assert_eq!(serve.get("/guide/dot.png").status, 404);
     let sitemap = serve.get("/sitemap.xml");
     assert_eq!(
         sitemap.header("Content-Type"),
@@ -390,6 +389,45 @@ fn a_text_edit_renders_that_page_alone_then_the_rest_catches_up() {
 fn slug_of(text: &str) -> Option<&str> {
     let line = text.lines().find(|l| l.starts_with("slug"))?;
     line.split('"').nth(1)
+}
+
+#[test]
+fn an_added_picture_shows_at_once_and_a_refused_one_in_the_overlay() {
+    let serve = Serve::start();
+    let events = serve.events();
+    let guide = serve.site().join("content/guide");
+    std::fs::copy(guide.join("dot.png"), guide.join("photo.png")).expect("add a picture");
+    let file = guide.join("steps.md");
+    let text = std::fs::read_to_string(&file).expect("read page");
+    std::fs::write(&file, format!("{text}\n![A dot](photo.png)\n")).expect("edit");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "shows the picture", |r| {
+        r.body.contains("alt=\"A dot\"")
+    });
+    let webp = page
+        .body
+        .split(['"', ' '])
+        .find(|s| s.starts_with("/guide/photo.") && s.ends_with(".webp"))
+        .expect("a WebP file");
+    let picture = serve.get(webp);
+    assert_eq!(picture.status, 200);
+    assert_eq!(picture.header("Content-Type"), Some("image/webp"));
+    assert!(picture.bytes.starts_with(b"RIFF"));
+
+    std::fs::write(
+        guide.join("photo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<script>alert(1)</script></svg>",
+    )
+    .expect("add a drawing");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "shows the error", |r| {
+        r.body.contains("senda-error")
+    });
+    assert!(
+        page.body.contains("content/guide/photo.svg:2"),
+        "{}",
+        page.body
+    );
 }
 
 #[test]

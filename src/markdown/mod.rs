@@ -55,6 +55,8 @@ pub struct Env<'a> {
     pub strings: Option<&'a crate::i18n::Strings>,
     /// How heading text becomes an id: senda's own [`slugify`], or as Zola makes it.
     pub anchors: crate::config::SlugMode,
+    /// The site's processed pictures: `None` leaves images as written (tests of links).
+    pub images: Option<&'a crate::images::markup::PageImages<'a>>,
 }
 
 /// A page's Markdown, rendered.
@@ -75,6 +77,8 @@ pub struct Rendered {
     pub raw_html: bool,
     /// The page as a chapter of the one-page guide, when [`Env::guide`] asked for it.
     pub guide_html: Option<String>,
+    /// Bytes of pictures a phone loads for the page.
+    pub image_bytes: u64,
 }
 
 /// A heading of a page.
@@ -120,6 +124,7 @@ impl Place<'_> {
     }
 }
 
+/// The Markdown extensions senda reads.
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -207,13 +212,25 @@ fn events<'a>(
     };
     // Before directives, whose tables are HTML of senda's own, not the author's.
     let checked = raw_html::check_raw_html(placed, env, place, &mut out.raw_html);
+    // After the raw-HTML check (which must see the author's <img>), before the links (which
+    // would otherwise check a picture's file name as a link).
+    let line = |range: &Range<usize>| place.line(range);
+    let mut picture_chapters = Vec::new();
+    let pictures = crate::images::markup::PictureEvents::new(
+        checked,
+        env.images
+            .map(|images| crate::images::markup::Pictures::new(images, place.page, env.report)),
+        &line,
+        &mut picture_chapters,
+        &mut out.image_bytes,
+    );
     // After the raw-HTML check: a note's HTML is senda's own.
-    let alerts = alerts::alerts(checked, env);
+    let alerts = alerts::alerts(pictures, env);
     let directives = directives::Directives::new(alerts, env, place, &mut out.facts, tables);
     let headings = headings::HeadingIds::new(directives, &mut out.headings, env.anchors);
     let links = links::check_links(headings, env, place, &mut out.fragment_links);
     let events = links.map(|(event, _)| event);
-    match env.glossary {
+    let events = match env.glossary {
         Some(matcher) => {
             let mut linker = glossary::link_terms(events, matcher, env.this_entry);
             let linked: Vec<Event<'a>> = (&mut linker).collect();
@@ -221,7 +238,11 @@ fn events<'a>(
             linked
         }
         None => events.collect(),
-    }
+    };
+    // A picture the one-page guide links instead of embedding: the chapter swaps its HTML
+    // as it swaps a table's.
+    tables.extend(picture_chapters);
+    events
 }
 
 #[cfg(test)]
@@ -283,6 +304,7 @@ pub(crate) mod tests {
                 shortcodes: None,
                 strings: None,
                 anchors: crate::config::SlugMode::Check,
+                images: None,
             }
         }
 

@@ -60,6 +60,8 @@ pub struct LanguageCoverage {
     pub draft: Vec<Item>,
     /// Texts of the fact files in this language.
     pub facts: FactsCoverage,
+    /// Picture descriptions (alt texts) that translations still have in the source language.
+    pub untranslated_alt_texts: usize,
 }
 
 /// Counts of one group of files. Each source is in exactly one of the four groups.
@@ -169,6 +171,7 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             stale: Vec::new(),
             draft: Vec::new(),
             facts: fact_coverage(&facts, lang),
+            untranslated_alt_texts: 0,
         };
         for (key, langs) in &content.by_key {
             let Some(source) = langs.get(&default).map(|&i| &content.pages[i]) else {
@@ -188,6 +191,10 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
                 current_hash: current.clone(),
                 change: None,
             };
+            if let Some(t) = translation {
+                cov.untranslated_alt_texts +=
+                    crate::images::markup::untranslated_alts(source.body(), t.body());
+            }
             let counts = if glossary {
                 &mut cov.glossary
             } else {
@@ -312,6 +319,13 @@ impl LanguageCoverage {
                 out,
                 "  {what}: {} translated, {} missing, {} out of date, {} drafts (of {})",
                 c.translated, c.missing, c.stale, c.draft, c.total
+            );
+        }
+        if self.untranslated_alt_texts > 0 {
+            let _ = writeln!(
+                out,
+                "  picture descriptions: {} still in the original language (translate the text in ![…])",
+                self.untranslated_alt_texts
             );
         }
         if !self.missing.is_empty() {
