@@ -59,7 +59,7 @@ pub fn site_files(site: &Path, dir: &Path) -> Result<Vec<(std::path::PathBuf, St
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walk {
         let entry = entry.map_err(|e| {
-            let path = e.path().map(|p| shown(p)).unwrap_or_else(|| shown(dir));
+            let path = e.path().map(&shown).unwrap_or_else(|| shown(dir));
             match e.loop_ancestor() {
                 Some(_) => anyhow::anyhow!(
                     "`{path}` is a symbolic link to a folder that contains it: remove the link"
