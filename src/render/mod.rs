@@ -202,8 +202,10 @@ pub(crate) struct Entry<'a> {
     pub(crate) parent: Option<String>,
 }
 
-/// Everything the page renderers share.
-pub(crate) struct Ctx<'a> {
+/// What every stage of the render looks pages up in: the sources, the pages to produce with
+/// their addresses, and everything a page's Markdown needs. Built once by [`base`], complete;
+/// [`Ctx`] adds what the templates share.
+pub(crate) struct Base<'a> {
     pub(crate) config: &'a Config,
     pub(crate) content: &'a Content,
     pub(crate) facts: &'a Facts,
@@ -214,23 +216,37 @@ pub(crate) struct Ctx<'a> {
     pub(crate) formats: BTreeMap<String, Formatter>,
     pub(crate) entries: Vec<Entry<'a>>,
     pub(crate) index: HashMap<(&'a str, &'a str), usize>,
+    /// Entries listed in each section, per language: (section key, language) -> indexes.
+    pub(crate) children: HashMap<(String, String), Vec<usize>>,
     pub(crate) glossaries: BTreeMap<String, glossary::Matcher>,
     pub(crate) style_url: String,
     pub(crate) today: jiff::civil::Date,
     /// Every path of the output that a root-relative link may point to.
     pub(crate) paths: HashSet<String>,
-    /// Entries listed in each section, per language: (section key, language) -> indexes.
-    pub(crate) children: HashMap<(String, String), Vec<usize>>,
-    /// The menu of each language (top-level sections), computed once.
-    pub(crate) navs: BTreeMap<String, Vec<Link>>,
-    /// Glossary entries of each language, for the glossary page and the one-page guide.
-    pub(crate) glossary_entries: BTreeMap<String, Vec<EntryCtx>>,
-    /// The site and language parts of every page's context, per language, computed once.
-    pub(crate) sites: BTreeMap<String, (SiteCtx, LangCtx)>,
     /// Newest `as_of` of every fact and table: how old the site's information is.
     pub(crate) newest_fact: Option<jiff::civil::Date>,
     /// A fact or review older than this is stale (`review_days` before today).
     pub(crate) stale_before: Option<jiff::civil::Date>,
+}
+
+/// Everything the page renderers share: [`Base`], and the parts of every page's context
+/// that are the same for each language. Built once by [`context`], then only read.
+pub(crate) struct Ctx<'a> {
+    pub(crate) base: Base<'a>,
+    /// The menu of each language (top-level sections).
+    pub(crate) navs: BTreeMap<String, Vec<Link>>,
+    /// The site and language parts of every page's context, per language.
+    pub(crate) sites: BTreeMap<String, (SiteCtx, LangCtx)>,
+    /// Glossary entries of each language, for the glossary page and the one-page guide.
+    pub(crate) glossary_entries: BTreeMap<String, Vec<EntryCtx>>,
+}
+
+impl<'a> std::ops::Deref for Ctx<'a> {
+    type Target = Base<'a>;
+
+    fn deref(&self) -> &Base<'a> {
+        &self.base
+    }
 }
 
 /// What the earlier stages of the pipeline produced: the renderer's input.
@@ -250,37 +266,79 @@ pub struct Sources<'a> {
     pub templates: &'a Templates,
 }
 
-/// Renders every page and file of the site into `sink`.
+/// Renders every page and file of the site into `sink`. Each stage returns the next one's
+/// input; problems are collected in `report`, and a stage that found an error ends the render.
 pub fn render(
     sources: Sources<'_>,
     options: &RenderOptions,
     report: &Report,
     sink: &dyn Sink,
 ) -> Result<Rendering> {
+    let recorder = Recorder {
+        inner: sink,
+        paths: Default::default(),
+    };
+    let statics = generated::statics(sources.config, sources.theme, &recorder)?;
+    let base = base(sources, options, report, statics)?;
+    check_questions(&base);
+    report.check()?;
+    let ctx = context(base);
+    if let Some(only) = &options.only {
+        // `serve` re-renders one page's versions; the rest of its last build stands.
+        render_only(&ctx, only, &recorder)?;
+        report.check()?;
+        return Ok(Rendering::default());
+    }
+    let (generated, rendered) = rayon::join(
+        || generated::pages(&ctx, &recorder),
+        || pages(&ctx, &recorder),
+    );
+    generated?;
+    let rendered = rendered?;
+    check_fragments(&ctx, &rendered);
+    warn_unused_terms(&ctx, &rendered);
+    warn_stale_facts(&ctx);
+    report.check()?;
+    for (source, rel) in &ctx.content.assets {
+        recorder.put(rel.clone(), crate::fsx::read(source)?)?;
+    }
+    let written = recorder
+        .paths
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    for (path, bytes) in hosts::files(&ctx, &written) {
+        recorder.put(path, bytes)?;
+    }
+    Ok(rendering(&ctx))
+}
+
+/// The pages to produce and everything their Markdown needs, from the sources.
+fn base<'a>(
+    sources: Sources<'a>,
+    options: &'a RenderOptions,
+    report: &'a Report,
+    (style_url, static_paths): (String, Vec<String>),
+) -> Result<Base<'a>> {
     let Sources {
         config,
         content,
         facts,
         strings,
-        theme,
         templates,
+        theme: _,
     } = sources;
-    let recorder = Recorder {
-        inner: sink,
-        paths: Default::default(),
-    };
-    let sink: &dyn Sink = &recorder;
-    let mut formats = BTreeMap::new();
-    for language in &config.languages {
-        formats.insert(language.code.clone(), Formatter::new(&language.locale)?);
-    }
+    let formats = config
+        .languages
+        .iter()
+        .map(|l| Ok((l.code.clone(), Formatter::new(&l.locale)?)))
+        .collect::<Result<BTreeMap<_, _>>>()?;
     let (entries, index) = plan(config, content, report);
     report.check()?;
-    let (style_url, static_paths) = generated::statics(config, theme, sink)?;
     let today = options
         .today
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let mut ctx = Ctx {
+    Ok(Base {
         config,
         content,
         facts,
@@ -289,16 +347,13 @@ pub fn render(
         report,
         options,
         formats,
-        entries,
         index,
-        glossaries: BTreeMap::new(),
+        children: children(&entries),
+        glossaries: glossaries(config, &entries, report),
+        paths: output_paths(config, strings, content, &entries, &static_paths),
+        entries,
         style_url,
         today,
-        paths: HashSet::new(),
-        children: HashMap::new(),
-        navs: BTreeMap::new(),
-        glossary_entries: BTreeMap::new(),
-        sites: BTreeMap::new(),
         newest_fact: facts
             .facts
             .values()
@@ -308,89 +363,79 @@ pub fn render(
         stale_before: today
             .checked_sub(jiff::Span::new().days(config.review_days))
             .ok(),
-    };
-    for (i, entry) in ctx.entries.iter().enumerate() {
+    })
+}
+
+/// Entries listed in each section, per language: (section key, language) -> indexes.
+fn children(entries: &[Entry<'_>]) -> HashMap<(String, String), Vec<usize>> {
+    let mut children: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
         if let Some(parent) = &entry.parent {
-            ctx.children
+            children
                 .entry((parent.clone(), entry.lang.code.clone()))
                 .or_default()
                 .push(i);
         }
     }
-    ctx.navs = config
-        .languages
-        .iter()
-        .map(|l| {
-            let nav = templates::children(&ctx, "_index.md", &l.code, Kind::Section)
-                .into_iter()
-                .take(MENU_MAX)
-                .map(|i| Link {
-                    title: i.title,
-                    url: i.url,
-                })
-                .collect();
-            (l.code.clone(), nav)
-        })
-        .collect();
-    ctx.sites = config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), templates::site_context(&ctx, l)))
-        .collect();
-    ctx.glossaries = glossaries(&ctx);
-    ctx.paths = output_paths(&ctx, content, &static_paths);
-    check_questions(&ctx);
-    report.check()?;
+    children
+}
 
-    if let Some(only) = &options.only {
-        // `serve` re-renders one page's versions; the rest of its last build stands.
-        ctx.entries
-            .par_iter()
-            .filter(|entry| entry.key == only)
-            .try_for_each(|entry| {
-                let mut body = ctx.markdown(entry, None, None);
-                match templates::page(&ctx, entry, &mut body) {
-                    Some((path, bytes)) => sink.put(path, bytes),
-                    None => Ok(()),
-                }
-            })?;
-        report.check()?;
-        return Ok(Rendering::default());
+/// The parts of every page's context that each language shares: menus, site and language
+/// contexts, glossary entries.
+fn context(base: Base<'_>) -> Ctx<'_> {
+    let navs = per_language(base.config, |l| {
+        templates::children(&base, "_index.md", &l.code, Kind::Section)
+            .into_iter()
+            .take(MENU_MAX)
+            .map(|i| Link {
+                title: i.title,
+                url: i.url,
+            })
+            .collect()
+    });
+    let sites = per_language(base.config, |l| templates::site_context(&base, l));
+    let glossary_entries =
+        per_language(base.config, |l| templates::glossary_entries(&base, &l.code));
+    Ctx {
+        base,
+        navs,
+        sites,
+        glossary_entries,
     }
-    ctx.glossary_entries = config
+}
+
+/// `value` of each language of the site, by language code.
+fn per_language<T>(config: &Config, value: impl Fn(&Language) -> T) -> BTreeMap<String, T> {
+    config
         .languages
         .iter()
-        .map(|l| (l.code.clone(), templates::glossary_entries(&ctx, &l.code)))
-        .collect();
+        .map(|l| (l.code.clone(), value(l)))
+        .collect()
+}
 
-    let (generated, rendered) = rayon::join(|| generated::pages(&ctx, sink), || pages(&ctx, sink));
-    generated?;
-    let rendered = rendered?;
-    let mut counts = BTreeMap::new();
+/// Renders the pages of `only` (a key), in every language, into `sink`.
+fn render_only(ctx: &Ctx<'_>, only: &str, sink: &dyn Sink) -> Result<()> {
+    ctx.entries
+        .par_iter()
+        .filter(|entry| entry.key == only)
+        .try_for_each(|entry| {
+            let mut body = ctx.markdown(entry, None, None);
+            match templates::page(ctx, entry, &mut body) {
+                Some((path, bytes)) => sink.put(path, bytes),
+                None => Ok(()),
+            }
+        })
+}
+
+/// The site's page counts per language, and the source file of each page.
+fn rendering(ctx: &Ctx<'_>) -> Rendering {
+    let mut pages = BTreeMap::new();
     let mut sources = BTreeMap::new();
     for entry in &ctx.entries {
-        *counts.entry(entry.lang.code.clone()).or_default() += 1;
+        *pages.entry(entry.lang.code.clone()).or_default() += 1;
         sources.insert(format!("{}index.html", entry.url), entry.page.file.clone());
     }
-    check_fragments(&ctx, &rendered);
-    warn_unused_terms(&ctx, &rendered);
-    warn_stale_facts(&ctx);
-    report.check()?;
-    for (source, rel) in &content.assets {
-        sink.put(rel.clone(), crate::fsx::read(source)?)?;
-    }
-    let written = recorder
-        .paths
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .clone();
-    for (path, bytes) in hosts::files(&ctx, &written) {
-        sink.put(path, bytes)?;
-    }
-    Ok(Rendering {
-        pages: counts,
-        sources,
-    })
+    Rendering { pages, sources }
 }
 
 /// Pages rendered together; the one-page guides get their chapters a batch at a time.
@@ -587,7 +632,7 @@ fn folder_url<'a>(
     url
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> Base<'a> {
     /// Whether root-relative `path` (without the base path) is a file of the output: a page
     /// may be named `en/x/`, `en/x` or `en/x/index.html`.
     pub(crate) fn exists(&self, path: &str) -> bool {
@@ -639,11 +684,7 @@ impl<'a> Ctx<'a> {
     /// URL path (below the base path) of a generated page (`sources`, `guide`) in `lang`:
     /// its slug comes from the interface strings, so it is translated with them.
     pub(crate) fn generated_url(&self, lang: &str, slug_key: &str) -> String {
-        format!(
-            "{}{}/",
-            self.config.lang_prefix(lang),
-            self.t(lang, slug_key)
-        )
+        generated_url(self.config, self.strings, lang, slug_key)
     }
 
     /// Renders Markdown `text` of `entry` (body or a front-matter value) in its language;
@@ -688,13 +729,26 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// URL path (below the base path) of a generated page (`sources`, `guide`) in `lang`.
+fn generated_url(config: &Config, strings: &Strings, lang: &str, slug_key: &str) -> String {
+    format!(
+        "{}{}/",
+        config.lang_prefix(lang),
+        strings.get(lang, slug_key, &[])
+    )
+}
+
 /// The glossary terms of each language, from the real (translated) entries.
-fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
+fn glossaries(
+    config: &Config,
+    entries: &[Entry<'_>],
+    report: &Report,
+) -> BTreeMap<String, glossary::Matcher> {
     let mut out = BTreeMap::new();
-    for language in &ctx.config.languages {
+    for language in &config.languages {
         let mut claimed: HashMap<String, &str> = HashMap::new();
         let mut terms = Vec::new();
-        for entry in ctx.entries.iter().filter(|e| {
+        for entry in entries.iter().filter(|e| {
             e.lang.code == language.code
                 && !e.fallback
                 && e.page.kind == Kind::Page
@@ -713,7 +767,7 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
                 }
                 match claimed.get(&folded) {
                     Some(other) if *other != entry.page.file.to_str().unwrap_or_default() => {
-                        ctx.report.warn(
+                        report.warn(
                             entry.page.diagnostic(crate::content::front_line(&entry.page.source, phrase), format!(
                                 "the glossary term `{phrase}` is also a name of `{other}`; it links to that entry only"
                             ))
@@ -729,7 +783,7 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
             }
             terms.push(glossary::Term {
                 id: id.to_string(),
-                url: ctx.path(&entry.url),
+                url: format!("{}{}", config.base_path, entry.url),
                 title: entry.page.front.description.clone(),
                 phrases,
             });
@@ -738,7 +792,7 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
             Ok(matcher) => {
                 out.insert(language.code.clone(), matcher);
             }
-            Err(message) => ctx.report.error(Diagnostic::new(
+            Err(message) => report.error(Diagnostic::new(
                 std::path::Path::new("content/glossary"),
                 0,
                 message,
@@ -749,15 +803,21 @@ fn glossaries(ctx: &Ctx<'_>) -> BTreeMap<String, glossary::Matcher> {
 }
 
 /// Paths a root-relative link may name: every page and every file.
-fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> HashSet<String> {
+fn output_paths(
+    config: &Config,
+    strings: &Strings,
+    content: &Content,
+    entries: &[Entry<'_>],
+    static_paths: &[String],
+) -> HashSet<String> {
     let mut paths = HashSet::new();
-    // Pages by their folder (`en/guide/x/`): see [`Ctx::exists`] for the other spellings.
-    for entry in &ctx.entries {
+    // Pages by their folder (`en/guide/x/`): see [`Base::exists`] for the other spellings.
+    for entry in entries {
         paths.insert(entry.url.clone());
     }
-    for language in &ctx.config.languages {
+    for language in &config.languages {
         for key in ["slug-sources", "slug-guide"] {
-            paths.insert(ctx.generated_url(&language.code, key));
+            paths.insert(generated_url(config, strings, &language.code, key));
         }
     }
     paths.extend(static_paths.iter().cloned());
@@ -766,7 +826,7 @@ fn output_paths(ctx: &Ctx<'_>, content: &Content, static_paths: &[String]) -> Ha
 }
 
 /// Questions: every answer leads to a question or a circumstance page; no cycles.
-fn check_questions(ctx: &Ctx<'_>) {
+fn check_questions(ctx: &Base<'_>) {
     for entry in ctx.entries.iter().filter(|e| !e.fallback) {
         let Some(question) = &entry.page.front.question else {
             continue;
@@ -841,7 +901,7 @@ fn check_questions(ctx: &Ctx<'_>) {
 }
 
 fn find_cycle<'a>(
-    ctx: &Ctx<'a>,
+    ctx: &Base<'a>,
     lang: &str,
     key: &'a str,
     state: &mut HashMap<&'a str, u8>,

@@ -9,7 +9,7 @@ use fluent_bundle::FluentValue;
 use tera::Tera;
 
 use super::context::*;
-use super::{Ctx, Entry};
+use super::{Base, Ctx, Entry};
 use crate::config::{Config, Direction};
 use crate::content::Kind;
 use crate::diag::{Diagnostic, Report};
@@ -336,14 +336,10 @@ pub(crate) fn minify(config: &Config, html: String) -> Vec<u8> {
     minify_html::minify(html.as_bytes(), &cfg)
 }
 
-/// The parts of a context every page shares: site, language, menu.
+/// The parts of a context every page shares: site, language, menu. `lang` is one of the
+/// site's languages, each of which [`Ctx`] has these parts of.
 pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageContext {
-    let (site, lang_ctx) = ctx
-        .sites
-        .get(lang)
-        .or_else(|| ctx.sites.get(&ctx.config.default_language().code))
-        .cloned()
-        .unwrap_or_else(|| site_context(ctx, ctx.config.default_language()));
+    let (site, lang_ctx) = ctx.sites[lang].clone();
     PageContext {
         site,
         lang: lang_ctx,
@@ -351,7 +347,7 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
         translations: Vec::new(),
         alternates: Vec::new(),
         x_default: None,
-        nav: ctx.navs.get(lang).cloned().unwrap_or_default(),
+        nav: ctx.navs[lang].clone(),
         breadcrumbs: Vec::new(),
         serve_script: ctx.options.serve_script.clone(),
     }
@@ -359,7 +355,7 @@ pub(crate) fn base_context(ctx: &Ctx<'_>, lang: &str, page: PageCtx) -> PageCont
 
 /// The site and language parts of every page's context in `language` (once per build).
 pub(crate) fn site_context(
-    ctx: &Ctx<'_>,
+    ctx: &Base<'_>,
     language: &crate::config::Language,
 ) -> (SiteCtx, LangCtx) {
     let lang = language.code.as_str();
@@ -397,7 +393,7 @@ pub(crate) fn site_context(
 }
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
-pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
+pub(crate) fn children(ctx: &Base<'_>, key: &str, lang: &str, kind: Kind) -> Vec<ListItem> {
     child_entries(ctx, key, lang, kind)
         .into_iter()
         .map(|e| ListItem {
@@ -410,7 +406,7 @@ pub(crate) fn children(ctx: &Ctx<'_>, key: &str, lang: &str, kind: Kind) -> Vec<
 
 /// The entries listed in section `key` in `lang`, of one kind, by weight then title.
 pub(crate) fn child_entries<'c, 'a>(
-    ctx: &'c Ctx<'a>,
+    ctx: &'c Base<'a>,
     key: &str,
     lang: &str,
     kind: Kind,
@@ -430,7 +426,7 @@ pub(crate) fn child_entries<'c, 'a>(
 }
 
 /// A fact or table's source line, for lists of sources.
-pub(crate) fn source_ctx(ctx: &Ctx<'_>, lang: &str, name: &str) -> Option<SourceCtx> {
+pub(crate) fn source_ctx(ctx: &Base<'_>, lang: &str, name: &str) -> Option<SourceCtx> {
     let fmt = ctx.format(lang);
     let stale_before = ctx.stale_before;
     let (label, value, note, meta) = if let Some(fact) = ctx.facts.lookup(name) {
@@ -565,6 +561,19 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         extra: serde_json::to_value(&front.extra).unwrap_or_default(),
         ..PageCtx::default()
     };
+    add_lists(ctx, entry, kind, &mut p);
+    let mut context = base_context(ctx, lang, p);
+    add_versions(ctx, entry, &mut context);
+    context.breadcrumbs = breadcrumbs(ctx, entry);
+    context
+}
+
+/// What only some kinds of page show: a section's pages, the circumstances, the glossary's
+/// entries, a circumstance's or a question's parts.
+fn add_lists(ctx: &Ctx<'_>, entry: &Entry<'_>, kind: &str, p: &mut PageCtx) {
+    let lang = entry.lang.code.as_str();
+    let page = entry.page;
+    let front = &page.front;
     if page.kind == Kind::Section {
         p.pages = children(ctx, entry.key, lang, Kind::Page);
         p.subsections = children(ctx, entry.key, lang, Kind::Section);
@@ -604,8 +613,12 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
             step: question_step(ctx, entry),
         });
     }
+}
 
-    let mut context = base_context(ctx, lang, p);
+/// The page's versions in every language: the switcher and the `hreflang` alternates.
+fn add_versions(ctx: &Ctx<'_>, entry: &Entry<'_>, context: &mut PageContext) {
+    let lang = entry.lang.code.as_str();
+    let default = &ctx.config.default_language().code;
     // The switcher leads to every language's version, fallbacks included; hreflang names
     // only real translations, by full URL.
     let versions = |real_only: bool, url: &dyn Fn(&str) -> String| -> Vec<Alternate> {
@@ -640,8 +653,13 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
             context.x_default = None;
         }
     }
+}
+
+/// From the home page down to the page's section.
+fn breadcrumbs(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Vec<Link> {
+    let lang = entry.lang.code.as_str();
     let mut crumbs = Vec::new();
-    let mut parent = page.parent_key();
+    let mut parent = entry.page.parent_key();
     while let Some(key) = parent {
         if let Some(e) = ctx.entry(&key, lang) {
             crumbs.push(Link {
@@ -654,12 +672,11 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         }
     }
     crumbs.reverse();
-    context.breadcrumbs = crumbs;
-    context
+    crumbs
 }
 
 /// Glossary entries of `lang`, in title order, with their rendered text.
-pub(crate) fn glossary_entries(ctx: &Ctx<'_>, lang: &str) -> Vec<EntryCtx> {
+pub(crate) fn glossary_entries(ctx: &Base<'_>, lang: &str) -> Vec<EntryCtx> {
     let mut entries: Vec<EntryCtx> = ctx
         .entries
         .iter()

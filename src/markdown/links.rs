@@ -1,0 +1,200 @@
+//! The link adapter: checks every link's and image's destination and writes the URL the
+//! reader's browser needs (`@/guide/x.md` -> the page in the reader's language).
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Tag};
+
+use super::{Env, Place};
+
+/// A link to another page's `#fragment`, checked once every page is rendered: (target URL,
+/// fragment, line).
+pub(crate) type FragmentLink = (String, String, usize);
+
+/// Checks links and images in `events`; links with a fragment go to `fragments`.
+pub(crate) fn check_links<'a, 'e>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)> + 'e,
+    env: &'e Env<'e>,
+    place: &'e Place<'e>,
+    fragments: &'e mut Vec<FragmentLink>,
+) -> impl Iterator<Item = (Event<'a>, Range<usize>)> + 'e
+where
+    'a: 'e,
+{
+    events.map(move |(event, range)| {
+        let line = || place.line(&range);
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: destination(env, place, &dest_url, false, &line, fragments).into(),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: destination(env, place, &dest_url, true, &line, fragments).into(),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        (event, range)
+    })
+}
+
+/// Checks a link or image destination and returns the URL to write.
+fn destination(
+    env: &Env<'_>,
+    place: &Place<'_>,
+    dest: &str,
+    image: bool,
+    // Counting lines is only worth it for a link that needs a message or a later check.
+    line: &dyn Fn() -> usize,
+    fragments: &mut Vec<FragmentLink>,
+) -> String {
+    if let Some(target) = dest.strip_prefix("@/") {
+        return at_link(env, place, target, line, fragments).unwrap_or_else(|| dest.to_string());
+    }
+    let lower = dest.to_ascii_lowercase();
+    let scheme = scheme(&lower);
+    if lower.starts_with("//") || scheme.is_some_and(|s| s == "http" || s == "https") {
+        if image {
+            env.report.error(
+                place.page.diagnostic(line(), format!("the image `{dest}` is on another website"))
+                    .help("readers' phones must not contact other websites: save the image in content/ beside the page and link to it by its file name"),
+            );
+        }
+        return dest.to_string();
+    }
+    if let Some(scheme) = scheme {
+        if image || !matches!(scheme, "mailto" | "tel") {
+            env.report.error(
+                place
+                    .page
+                    .diagnostic(
+                        line(),
+                        format!("the link `{dest}` uses `{scheme}:`, which is not allowed"),
+                    )
+                    .help("links may start with https://, http://, mailto:, tel:, / or @/"),
+            );
+            return "#".to_string();
+        }
+        return dest.to_string();
+    }
+    if let Some(path) = dest.strip_prefix('/') {
+        let path_only = path.split(['#', '?']).next().unwrap_or_default();
+        if !(env.exists)(path_only) {
+            env.report.error(
+                place
+                    .page
+                    .diagnostic(
+                        line(),
+                        format!("link to `{dest}`: no page or file has that address"),
+                    )
+                    .help("to link to a page, use its file: @/guide/apply-in-mexico.md"),
+            );
+        }
+        return format!("{}{path}", env.base_path);
+    }
+    dest.to_string()
+}
+
+/// The URL of `@/target` (`guide/x.md#part`), or `None` (reported) when there is no such page.
+fn at_link(
+    env: &Env<'_>,
+    place: &Place<'_>,
+    target: &str,
+    line: &dyn Fn() -> usize,
+    fragments: &mut Vec<FragmentLink>,
+) -> Option<String> {
+    let (key, fragment) = match target.split_once('#') {
+        Some((key, fragment)) => (key, Some(fragment)),
+        None => (target, None),
+    };
+    let Some(url) = (env.resolve)(key) else {
+        env.report.error(
+            place
+                .page
+                .diagnostic(line(), format!("link to `@/{key}`: there is no such page"))
+                .help(
+                    "an @/ link names a file under content/, with .md: @/guide/apply-in-mexico.md",
+                ),
+        );
+        return None;
+    };
+    Some(match fragment {
+        Some(fragment) => {
+            fragments.push((url.clone(), fragment.to_string(), line()));
+            format!("{url}#{fragment}")
+        }
+        None => url,
+    })
+}
+
+/// The scheme of a URL (`https`, `mailto`), if it has one.
+pub(crate) fn scheme(url: &str) -> Option<&str> {
+    url.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::tests::{Fixture, body_events};
+
+    /// The destinations `body` links to after the adapter, and the fragments to check.
+    fn run(fixture: &Fixture) -> (Vec<String>, Vec<FragmentLink>) {
+        let (env, place) = (fixture.env(None), fixture.place());
+        let mut fragments = Vec::new();
+        let dests = check_links(body_events(fixture), &env, &place, &mut fragments)
+            .filter_map(|(e, _)| match e {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    Some(dest_url.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        (dests, fragments)
+    }
+
+    #[test]
+    fn at_links_resolve_and_their_fragments_wait_for_every_page() {
+        let fixture = Fixture::new("[b](@/guide/b.md) y\n[p](@/guide/b.md#plazos).\n");
+        let (dests, fragments) = run(&fixture);
+        assert_eq!(dests, ["/repo/es/guia/b/", "/repo/es/guia/b/#plazos"]);
+        assert_eq!(
+            fragments,
+            [("/repo/es/guia/b/".to_string(), "plazos".to_string(), 5)]
+        );
+        assert!(fixture.errors().is_empty());
+    }
+
+    #[test]
+    fn foreign_images_and_unsafe_schemes_are_refused() {
+        let fixture =
+            Fixture::new("![a](https://x.example/a.png) [j](javascript:x) [m](mailto:a@b.c)\n");
+        let (dests, _) = run(&fixture);
+        assert_eq!(dests, ["https://x.example/a.png", "#", "mailto:a@b.c"]);
+        assert_eq!(fixture.errors().len(), 2);
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(scheme("https://x"), Some("https"));
+        assert_eq!(scheme("mailto:a"), Some("mailto"));
+        assert_eq!(scheme("a b:c"), None);
+        assert_eq!(scheme("foto.png"), None);
+    }
+}

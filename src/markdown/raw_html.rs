@@ -1,0 +1,133 @@
+//! Raw HTML in Markdown: reported when it would load something from another website, and
+//! sanitised (no scripts, no event handlers, no foreign resources).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::Event;
+
+use super::{Env, Place};
+
+/// Reports raw HTML in `events` that loads from another website, and sets `seen` when there
+/// is raw HTML at all (the page is then sanitised).
+pub(crate) fn check_raw_html<'a, 'e>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)> + 'e,
+    env: &'e Env<'e>,
+    place: &'e Place<'e>,
+    seen: &'e mut bool,
+) -> impl Iterator<Item = (Event<'a>, Range<usize>)> + 'e
+where
+    'a: 'e,
+{
+    events.inspect(move |(event, range)| {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            *seen = true;
+            for url in foreign_resources(html) {
+                env.report.error(
+                    place.diagnostic(range, format!("this HTML loads `{url}` from another website"))
+                        .help("readers' phones must not contact other websites: save the file in content/ beside the page and use its name"),
+                );
+            }
+        }
+    })
+}
+
+/// `html` sanitised when the page has raw HTML. Markdown without raw HTML cannot produce a
+/// script or a foreign resource (links, images and heading attributes are checked by the other
+/// adapters), so only pages that contain raw HTML pay for sanitising.
+pub(crate) fn sanitise(html: String, raw_html: bool) -> String {
+    if raw_html {
+        SANITIZER.clean(&html).to_string()
+    } else {
+        html
+    }
+}
+
+/// URLs on other hosts that raw HTML would load (images, media, frames, styles): the
+/// sanitiser would drop them, but silently, leaving a broken element; better to say so.
+fn foreign_resources(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        let html5gum::Token::StartTag(tag) = token else {
+            continue;
+        };
+        for name in ["src", "srcset", "poster", "data", "background"] {
+            if let Some(value) = tag.attributes.get(name.as_bytes()) {
+                let value = String::from_utf8_lossy(value).trim().to_string();
+                let lower = value.to_ascii_lowercase();
+                if lower.starts_with("//")
+                    || lower.contains("http://")
+                    || lower.contains("https://")
+                {
+                    found.push(value);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Raw HTML in Markdown may format text; it may not run code, load from other hosts or
+/// restyle the page.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "lang", "dir", "title"])
+        .add_tag_attributes("th", ["scope"])
+        .add_tag_attributes("td", ["data-label"])
+        // senda's own fact tables are a labelled, focusable region (keyboard scrolling).
+        .add_tag_attributes("div", ["role", "aria-labelledby", "tabindex"])
+        .add_tags([
+            "section",
+            "aside",
+            "figure",
+            "figcaption",
+            "details",
+            "summary",
+            "mark",
+        ])
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| {
+            let foreign = value.starts_with("//") || value.contains("://");
+            if foreign && (attribute == "src" || attribute == "srcset" || element == "img") {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
+    b
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::tests::{Fixture, body_events};
+
+    #[test]
+    fn sanitizer_removes_scripts_and_foreign_resources() {
+        let html = sanitise(r#"<p onclick="x()">Hi<script>alert(1)</script><img src="https://evil.example/t.png"><a href="javascript:alert(1)">x</a><img src="local.png"></p>"#.to_string(), true);
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("evil.example"), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(html.contains("local.png"), "{html}");
+        assert_eq!(sanitise("<b>x".to_string(), false), "<b>x");
+    }
+
+    #[test]
+    fn raw_html_is_noticed_and_foreign_resources_reported_at_their_line() {
+        let fixture = Fixture::new("Uno.\n\n<img src=\"https://x.example/a.png\">\n");
+        let (env, place) = (fixture.env(None), fixture.place());
+        let mut seen = false;
+        check_raw_html(body_events(&fixture), &env, &place, &mut seen).for_each(drop);
+        assert!(seen);
+        let errors = fixture.errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 6);
+        let fixture = Fixture::new("Sin *HTML*.\n");
+        let (env, place) = (fixture.env(None), fixture.place());
+        let mut seen = false;
+        check_raw_html(body_events(&fixture), &env, &place, &mut seen).for_each(drop);
+        assert!(!seen);
+    }
+}
