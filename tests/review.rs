@@ -66,6 +66,15 @@ fn status_text(root: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The part of `senda status` that lists the pages no native speaker has checked (empty if
+/// there is none).
+fn unchecked_list(text: &str) -> &str {
+    text.split("Not yet checked by a native speaker")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_default()
+}
+
 /// The paragraph of the page that holds the notice, if any.
 fn notice(page: &str) -> Option<&str> {
     let at = page.find(NOTICE)?;
@@ -112,11 +121,7 @@ fn status_lists_unchecked_pages_until_one_is_marked_reviewed() {
         text.contains("2 not yet checked by a native speaker"),
         "{text}"
     );
-    let listed = text
-        .split("Not yet checked by a native speaker")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no list of unchecked pages:\n{text}"));
-    let listed = listed.split("\n\n").next().unwrap_or_default();
+    let listed = unchecked_list(&text);
     assert!(listed.contains("content/_index.ht.md"), "{listed}");
     assert!(listed.contains("content/guide/apply.ht.md"), "{listed}");
     assert!(!listed.contains("content/guide/_index.ht.md"), "{listed}");
@@ -137,11 +142,7 @@ fn status_lists_unchecked_pages_until_one_is_marked_reviewed() {
         text.contains("1 not yet checked by a native speaker"),
         "{text}"
     );
-    let listed = text
-        .split("Not yet checked by a native speaker")
-        .nth(1)
-        .and_then(|rest| rest.split("\n\n").next())
-        .unwrap_or_default();
+    let listed = unchecked_list(&text);
     assert!(listed.contains("content/_index.ht.md"), "{text}");
     assert!(!listed.contains("apply.ht.md"), "{text}");
 
