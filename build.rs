@@ -8,7 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: `env!` would freeze the folder the build script was first compiled
+    // in, and a copied target/ (another worktree) would embed that folder's files.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")?;
+    let root = Path::new(&manifest_dir);
     println!("cargo:rustc-env=SENDA_COMMIT={}", commit(root));
     let mut out = String::new();
     for (name, dir) in [("THEME", "themes/default"), ("I18N", "i18n")] {

@@ -8,6 +8,7 @@ quick-exit-url = https://es.wikipedia.org/
 draft-notice = Borrador: esta página todavía no está publicada.
 fallback-notice = Esta página todavía no está traducida. Aquí está en su idioma original.
 outdated-notice = La versión original de esta página cambió después de la traducción. Algunos datos pueden no estar al día.
+unreviewed-notice = Esta traducción todavía no fue revisada por un hablante nativo. Si algo no está claro, lea esta página en:
 reviewed = Última revisión: { $date }.
 stale-notice = Eso fue hace mucho. Las reglas pueden haber cambiado: confirme con las oficinas oficiales antes de actuar.
 not-legal-advice = Esto es información, no asesoría legal.

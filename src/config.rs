@@ -97,6 +97,9 @@ struct RawLanguage {
     direction: Direction,
     title: Option<String>,
     description: Option<String>,
+    #[serde(default = "yes")]
+    reviewed: bool,
+    review_fallback: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,6 +156,20 @@ pub struct Language {
     pub title: String,
     /// Site description in this language.
     pub description: String,
+    /// Whether a fluent speaker has checked the translations (`reviewed = false` in site.toml
+    /// marks every page of the language, unless a page says `translation_reviewed = true`).
+    pub reviewed: bool,
+    /// The language whose page an unreviewed translation points to (`review_fallback`), by
+    /// default the default language.
+    pub review_fallback: String,
+}
+
+impl Language {
+    /// Whether a page of this language counts as checked by a fluent speaker: its own
+    /// `translation_reviewed` if it has one, else the language's `reviewed`.
+    pub fn translation_reviewed(&self, page: Option<bool>) -> bool {
+        page.unwrap_or(self.reviewed)
+    }
 }
 
 /// The resolved configuration: absolute paths, defaults applied, languages checked.
@@ -292,6 +309,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
             .into());
         }
     };
+    let known_codes: Vec<String> = raw_languages.keys().map(|k| k.get_ref().clone()).collect();
     let mut languages = Vec::new();
     for (code, raw) in raw_languages {
         if !is_language_code(code.get_ref()) {
@@ -310,14 +328,32 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
             direction,
             title: lang_title,
             description: lang_description,
+            reviewed,
+            review_fallback,
         } = raw;
+        if let Some(review_fallback) = review_fallback
+            .as_ref()
+            .filter(|f| !known_codes.contains(f) || **f == code)
+        {
+            bail!(
+                "site.toml: `[languages.{code}]`: `review_fallback = \"{review_fallback}\"` must name another language of the site: one of {}",
+                known_codes
+                    .iter()
+                    .filter(|c| **c != code)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         let language = Language {
+            review_fallback: review_fallback.unwrap_or_else(|| default_language.clone()),
             locale: locale.unwrap_or_else(|| code.clone()),
             title: lang_title.unwrap_or_else(|| title.clone()),
             description: lang_description.unwrap_or_else(|| description.clone()),
             code,
             name,
             direction,
+            reviewed,
         };
         if language.code == default_language {
             languages.insert(0, language);

@@ -144,7 +144,7 @@ const KNOWN: &[(&str, &str, Option<&str>, bool)] = &[
     ("fr", "Français", None, false),
     ("he", "עברית", None, true),
     ("hi", "हिन्दी", None, false),
-    ("ht", "Kreyòl ayisyen", None, false),
+    ("ht", "Kreyòl ayisyen", Some("fr-HT"), false),
     ("it", "Italiano", None, false),
     ("ps", "پښتو", None, true),
     ("pt", "Português", None, false),

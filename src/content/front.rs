@@ -42,6 +42,9 @@ pub struct FrontMatter {
     pub quick_exit: bool,
     /// For translations: hash of the source text the translation was made from.
     pub source_hash: Option<String>,
+    /// For translations: whether a fluent speaker has checked this one. Unset, the language's
+    /// `reviewed` in site.toml decides.
+    pub translation_reviewed: Option<bool>,
     /// Glossary entries: other names of the term in this language.
     #[serde(default)]
     pub aliases: Vec<String>,

@@ -523,6 +523,32 @@ pub(crate) fn source_ctx(ctx: &Base<'_>, lang: &str, name: &str) -> Option<Sourc
     })
 }
 
+/// For a translation no fluent speaker has checked yet, the same page in the language its
+/// readers are pointed to (`review_fallback`), or in the default language when that one has
+/// no translation of it either. `None` for originals, fallback pages and checked translations.
+fn review_link(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Option<Alternate> {
+    let default = &ctx.config.default_language().code;
+    let language = entry.lang;
+    if entry.fallback
+        || language.code == *default
+        || language.translation_reviewed(entry.page.front.translation_reviewed)
+    {
+        return None;
+    }
+    let (to, page) = [&language.review_fallback, default]
+        .into_iter()
+        .find_map(|code| {
+            let e = ctx.entry(entry.key, code).filter(|e| !e.fallback)?;
+            Some((ctx.config.language(code)?, e))
+        })?;
+    Some(Alternate {
+        code: to.code.clone(),
+        name: to.name.clone(),
+        url: ctx.path(&page.url),
+        current: false,
+    })
+}
+
 fn to_date(d: &toml::value::Datetime) -> Option<jiff::civil::Date> {
     let date = d.date?;
     jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8).ok()
@@ -588,6 +614,7 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         stale: reviewed.zip(stale_before).is_some_and(|(r, s)| r < s),
         fallback: entry.fallback,
         outdated,
+        unreviewed: review_link(ctx, entry),
         content_lang: if entry.fallback {
             default.clone()
         } else {

@@ -58,6 +58,12 @@ pub struct LanguageCoverage {
     pub stale: Vec<Item>,
     /// Translations still marked `draft = true` (not published: readers see the original).
     pub draft: Vec<Item>,
+    /// Published translations (up to date or not) that no fluent speaker has checked yet
+    /// (`reviewed = false` for the language, or `translation_reviewed = false` in the page):
+    /// readers see a notice that links to the page in `review_fallback`.
+    pub unreviewed: Vec<Item>,
+    /// The language readers of unchecked translations are pointed to.
+    pub review_fallback: String,
     /// Texts of the fact files in this language.
     pub facts: FactsCoverage,
     /// Picture descriptions (alt texts) that translations still have in the source language.
@@ -170,6 +176,8 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             missing: Vec::new(),
             stale: Vec::new(),
             draft: Vec::new(),
+            unreviewed: Vec::new(),
+            review_fallback: language.review_fallback.clone(),
             facts: fact_coverage(&facts, lang),
             untranslated_alt_texts: 0,
         };
@@ -194,6 +202,11 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             if let Some(t) = translation {
                 cov.untranslated_alt_texts +=
                     crate::images::markup::untranslated_alts(source.body(), t.body());
+            }
+            if translation.is_some_and(|t| {
+                !t.front.draft && !language.translation_reviewed(t.front.translation_reviewed)
+            }) {
+                cov.unreviewed.push(item.clone());
             }
             let counts = if glossary {
                 &mut cov.glossary
@@ -311,8 +324,15 @@ impl LanguageCoverage {
         let code = &self.code;
         let _ = writeln!(
             out,
-            "{} ({code}): {}% translated ({} of {} up to date)",
-            self.name, self.percent_translated, self.total.translated, self.total.total
+            "{} ({code}): {}% translated ({} of {} up to date){}",
+            self.name,
+            self.percent_translated,
+            self.total.translated,
+            self.total.total,
+            match self.unreviewed.len() {
+                0 => String::new(),
+                n => format!("; {n} not yet checked by a native speaker"),
+            }
         );
         for (what, c) in [("pages", &self.pages), ("glossary entries", &self.glossary)] {
             let _ = writeln!(
@@ -391,6 +411,7 @@ impl LanguageCoverage {
                 let _ = writeln!(out, "    {}", item.translation);
             }
         }
+        self.write_unreviewed(out);
         if !self.translated.is_empty() {
             let _ = writeln!(out, "\n  Translated ({}):", self.translated.len());
             let unstamped = self
@@ -432,6 +453,22 @@ impl LanguageCoverage {
         );
         for f in &self.facts.files {
             let _ = writeln!(out, "    {}: {} of {}", f.file, f.translated, f.texts);
+        }
+    }
+
+    fn write_unreviewed(&self, out: &mut String) {
+        if self.unreviewed.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n  Not yet checked by a native speaker ({}): readers see a notice that links to the page in `{}`.\n  Once a fluent speaker has checked one, add `translation_reviewed = true` to its front matter\n  (or set `reviewed = true` under [languages.{}] in site.toml when they all are).",
+            self.unreviewed.len(),
+            self.review_fallback,
+            self.code
+        );
+        for item in &self.unreviewed {
+            let _ = writeln!(out, "    {}", item.translation);
         }
     }
 }
