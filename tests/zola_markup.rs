@@ -18,8 +18,9 @@ fn shortcodes_render_and_none_is_left_as_text() {
         // From the Zola theme named in config.toml.
         r#"A post <span class="badge">new</span> with “quotes” around."#,
         // Arguments keep their straight quotes; `nth`, `lang` and `page` are in the context;
-        // get_url puts a file of the site under the base path.
-        r#"<img src="/img/map.png" alt="A &quot;map&quot;" width="320">"#,
+        // the picture a shortcode writes is processed like any other (<picture>, WebP).
+        r#"<source type="image/webp" srcset="/img/map.8."#,
+        r#"width="8" height="6" alt="A &quot;map&quot;" loading="lazy""#,
         "It's the 'map' (1, en, Moved from Zola)",
         // A body shortcode: the body is Markdown for the template.
         "<strong>this</strong> paper.",
