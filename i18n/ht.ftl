@@ -37,3 +37,11 @@ pages-count = { $count ->
 }
 not-found-title = Nou pa jwenn paj sa a
 not-found-text = Paj sa a pa egziste. Petèt li chanje plas. Kòmanse ankò nan premye paj la:
+# Etikèt nòt ki ekri konsa nan Markdown: > [!NOTE], > [!TIP]…
+alert-note = Nòt
+alert-tip = Konsèy
+alert-important = Enpòtan
+alert-warning = Atansyon
+alert-caution = Fè atansyon
+image-show = Montre foto a ({ $size })
+animation-show = Montre animasyon an ({ $size })
