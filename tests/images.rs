@@ -457,3 +457,34 @@ fn a_page_over_its_budget_is_a_warning_and_heavy_pictures_wait_for_a_tap() {
     );
     assert!(main.contains("\">Show picture ("), "{main}");
 }
+
+#[test]
+fn an_edited_picture_is_processed_again_even_with_a_warm_cache() {
+    let dir = site("");
+    write_bytes(dir.path(), "content/a.png", &png(&photo(40, 30)));
+    write(
+        dir.path(),
+        "content/p.md",
+        &page("P", "![A gradient](a.png)\n"),
+    );
+    let first = Build::run(dir, &[]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let names = |build: &Build| -> Vec<String> {
+        snapshot(&build.out())
+            .into_keys()
+            .filter(|k| k.contains("a.") && k.ends_with(".webp"))
+            .collect()
+    };
+    let before = names(&first);
+    assert!(!before.is_empty(), "no WebP for a.png");
+    // Another picture under the same name, as an editor saves it: its size in pixels
+    // changes, so its variants must be named and sized anew, not taken from the cache.
+    write_bytes(first.dir.path(), "content/a.png", &png(&photo(30, 20)));
+    let second = Build::run(first.dir, &[]);
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    let after = names(&second);
+    assert_ne!(before, after, "the edited picture was taken from the cache");
+    let page =
+        String::from_utf8(snapshot(&second.out())["en/p/index.html"].clone()).expect("UTF-8");
+    assert!(page.contains("width=\"30\" height=\"20\""), "{page}");
+}
