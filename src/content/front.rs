@@ -1,8 +1,10 @@
 //! Front matter: the TOML between `+++` lines at the top of a Markdown file.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
 
@@ -40,6 +42,9 @@ pub struct FrontMatter {
     pub quick_exit: bool,
     /// For translations: hash of the source text the translation was made from.
     pub source_hash: Option<String>,
+    /// For translations: whether a fluent speaker has checked this one. Unset, the language's
+    /// `reviewed` in site.toml decides.
+    pub translation_reviewed: Option<bool>,
     /// Glossary entries: other names of the term in this language.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -50,6 +55,11 @@ pub struct FrontMatter {
     /// Anything else, passed to templates as `page.extra`.
     #[serde(default)]
     pub extra: toml::Table,
+    /// The line in the file of each value written, by its path (`title`, `aliases.0`,
+    /// `question.answers.1.next`): from the TOML parser's spans, so that two equal values
+    /// each have their own line.
+    #[serde(skip)]
+    pub lines: BTreeMap<String, usize>,
     // Zola keys senda has no use for, accepted so that Zola content moves over unchanged.
     #[serde(default, rename = "sort_by")]
     _sort_by: Option<toml::Value>,
@@ -106,49 +116,107 @@ pub struct Answer {
     pub next: String,
 }
 
-/// Splits `source` into its front matter and the byte offset where the body starts.
-pub(super) fn parse(file: &Path, source: &str) -> Result<(FrontMatter, usize), Box<Diagnostic>> {
+/// The parts of a page's text: where the TOML between the `+++` lines lies, and where the
+/// body starts.
+pub(crate) struct Parts {
+    /// Byte range of the front matter's TOML (without the `+++` lines).
+    pub(crate) toml: std::ops::Range<usize>,
+    /// Byte offset of the body.
+    pub(crate) body_start: usize,
+}
+
+/// Finds the front matter of `source` (after a byte-order mark, if any); `Err(true)` when the
+/// file does not start with `+++`, `Err(false)` when no `+++` line closes it.
+pub(crate) fn split(source: &str) -> Result<Parts, bool> {
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &source[start..];
-    let Some(after_open) = rest
+    let after_open = rest
         .strip_prefix("+++\n")
         .or_else(|| rest.strip_prefix("+++\r\n"))
-    else {
-        return Err(Box::new(
-            Diagnostic::new(file, 1, "the file does not start with front matter")
-                .help("put the page's details between two lines of +++ at the very top:\n  +++\n  title = \"My page\"\n  +++")
-                .with_source(source),
-        ));
-    };
+        .ok_or(true)?;
     let toml_start = source.len() - after_open.len();
     let mut offset = toml_start;
     for line in after_open.split_inclusive('\n') {
         if line.trim_end() == "+++" {
-            let toml = &source[toml_start..offset];
-            let body_start = offset + line.len();
-            let front: FrontMatter = toml::from_str(toml)
-                .map_err(|e| Box::new(Diagnostic::from_toml(file, source, toml_start, &e)))?;
-            return Ok((front, body_start));
+            return Ok(Parts {
+                toml: toml_start..offset,
+                body_start: offset + line.len(),
+            });
         }
         offset += line.len();
     }
-    Err(Box::new(
-        Diagnostic::new(file, 1, "the front matter is not closed")
-            .help("add a line with only +++ after the last front-matter line")
-            .with_source(source),
-    ))
+    Err(false)
 }
 
-/// Line of `key = …` in the front matter of `source`, or 1 if it is not found.
-pub fn key_line(source: &str, key: &str) -> usize {
-    source
-        .lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i + 1)
+/// Parses the front matter of `source`; returns it and the byte offset where the body starts.
+pub(super) fn parse(file: &Path, source: &str) -> Result<(FrontMatter, usize), Box<Diagnostic>> {
+    let parts = match split(source) {
+        Ok(parts) => parts,
+        Err(true) => {
+            return Err(Box::new(
+                Diagnostic::new(file, 1, "the file does not start with front matter")
+                    .help("put the page's details between two lines of +++ at the very top:\n  +++\n  title = \"My page\"\n  +++")
+                    .with_source(source),
+            ));
+        }
+        Err(false) => {
+            return Err(Box::new(
+                Diagnostic::new(file, 1, "the front matter is not closed")
+                    .help("add a line with only +++ after the last front-matter line")
+                    .with_source(source),
+            ));
+        }
+    };
+    let toml_start = parts.toml.start;
+    let toml = &source[parts.toml];
+    let mut front: FrontMatter = toml::from_str(toml)
+        .map_err(|e| Box::new(Diagnostic::from_toml(file, source, toml_start, &e)))?;
+    if let Ok(table) = DeTable::parse(toml) {
+        let line =
+            |span: std::ops::Range<usize>| crate::diag::line_of(source, toml_start + span.start);
+        record_lines(table.get_ref(), "", &line, &mut front.lines);
+    }
+    Ok((front, parts.body_start))
+}
+
+impl FrontMatter {
+    /// The line of the value at `path` (see [`FrontMatter::lines`]); 1, the front matter's
+    /// first line, for a value not written in the file.
+    pub fn line(&self, path: &str) -> usize {
+        self.lines.get(path).copied().unwrap_or(1)
+    }
+}
+
+/// Records the line of every value of `table` (and of the tables and lists in it) in `lines`,
+/// by path below `prefix`.
+fn record_lines(
+    table: &DeTable<'_>,
+    prefix: &str,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    lines: &mut BTreeMap<String, usize>,
+) {
+    for (key, value) in table.iter() {
+        let path = format!("{prefix}{}", key.get_ref());
+        record_value(value, path, line, lines);
+    }
+}
+
+fn record_value(
+    value: &toml::Spanned<DeValue<'_>>,
+    path: String,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    lines: &mut BTreeMap<String, usize>,
+) {
+    match value.get_ref() {
+        DeValue::Table(table) => record_lines(table, &format!("{path}."), line, lines),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                record_value(item, format!("{path}.{i}"), line, lines);
+            }
+        }
+        _ => {}
+    }
+    lines.insert(path, line(value.span()));
 }
 
 #[cfg(test)]
@@ -207,10 +275,12 @@ mod tests {
     }
 
     #[test]
-    fn key_line_finds_the_key() {
-        assert_eq!(
-            key_line("+++\ntitle = \"x\"\nslug = \"a b\"\n+++\n", "slug"),
-            3
-        );
+    fn equal_values_each_have_their_line() {
+        let src = "+++\ntitle = \"A\"\n[question]\nanswers = [\n  { label = \"Yes\", next = \"@/a.md\" },\n  { label = \"No\", next = \"@/a.md\" },\n]\n+++\n";
+        let (front, _) = parse(Path::new("a.md"), src).expect("good front matter");
+        assert_eq!(front.line("title"), 2);
+        assert_eq!(front.line("question.answers.0.next"), 5);
+        assert_eq!(front.line("question.answers.1.next"), 6);
+        assert_eq!(front.line("aliases.0"), 1);
     }
 }

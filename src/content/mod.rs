@@ -1,18 +1,36 @@
 //! Loads `content/`: pages with their translations, fact files and other assets.
 
-mod front;
+pub(crate) mod front;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 
-pub use front::{Answer, Circumstance, FrontMatter, Question, key_line};
+pub use crate::diag::key_line;
+pub use front::{Answer, Circumstance, FrontMatter, Question};
+
+/// The home page's key: the content folder's `_index.md`.
+pub const HOME: &str = "_index.md";
+/// The folder of glossary entries; its `_index.md` is the glossary page.
+pub const GLOSSARY_DIR: &str = "glossary/";
+/// The glossary page's key.
+pub const GLOSSARY: &str = "glossary/_index.md";
+/// The decision guide's first question.
+pub const DECIDE: &str = "decide/_index.md";
+/// The section that lists the circumstance pages.
+pub const SITUATIONS: &str = "situations/_index.md";
+
+/// The glossary id of page `key` (`glossary/asylum.md` -> `asylum`); `None` for pages outside
+/// the glossary and for the glossary page itself.
+pub fn glossary_id(key: &str) -> Option<&str> {
+    let id = key.strip_prefix(GLOSSARY_DIR)?.strip_suffix(".md")?;
+    (id != "_index" && !id.ends_with("/_index")).then_some(id)
+}
 
 /// Whether a source file is a section (`_index.md`) or an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,27 +129,19 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
     let dir = &config.content_dir;
     let mut markdown = Vec::new();
     let mut content = Content::default();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let rel = path
-            .strip_prefix(dir)
-            .context("walked outside content/")?
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.split('/').any(|part| part.starts_with('.')) {
-            continue;
-        }
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "this site has no `content` folder: create it and put the pages in it (senda init DIR makes a site to start from)"
+        );
+    }
+    for (path, rel) in crate::fsx::site_files(&config.root, dir)? {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("md") => markdown.push((path.to_path_buf(), rel)),
+            Some("md") => markdown.push((path, rel)),
             Some("toml") => {
-                let text = crate::fsx::read_to_string(path)?;
-                content.fact_files.push((display_path(config, path), text));
+                let text = crate::fsx::read_to_string(&path)?;
+                content.fact_files.push((display_path(config, &path), text));
             }
-            _ => content.assets.push((path.to_path_buf(), rel)),
+            _ => content.assets.push((path, rel)),
         }
     }
 
@@ -139,11 +149,9 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
         .par_iter()
         .map(|(path, rel)| read_page(config, path, rel, report))
         .collect();
-    let mut pages: Vec<Page> = parsed
-        .into_iter()
-        .flatten()
-        .filter(|p| options.drafts || !p.front.draft)
-        .collect();
+    let mut pages: Vec<Page> = parsed.into_iter().flatten().collect();
+    warn_orphans(config, &pages, report);
+    pages.retain(|p| options.drafts || !p.front.draft);
     let order = |lang: &str| config.languages.iter().position(|l| l.code == lang);
     pages.sort_by(|a, b| (&a.key, order(&a.lang)).cmp(&(&b.key, order(&b.lang))));
     inherit_slugs(config, &mut pages);
@@ -156,6 +164,94 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
     }
     content.pages = pages;
     Ok(content)
+}
+
+/// A translation whose original does not exist is built on its own, in no other language, and
+/// out of reach of the original's links: usually a renamed or deleted original.
+fn warn_orphans(config: &Config, pages: &[Page], report: &Report) {
+    let default = &config.default_language().code;
+    let originals: std::collections::HashSet<&str> = pages
+        .iter()
+        .filter(|p| &p.lang == default)
+        .map(|p| p.key.as_str())
+        .collect();
+    for page in pages.iter().filter(|p| !originals.contains(p.key.as_str())) {
+        let original = Path::new("content").join(&page.key);
+        report.warn(
+            Diagnostic::new(
+                &page.file,
+                0,
+                format!(
+                    "this translation has no original: `{}` does not exist",
+                    original.display()
+                ),
+            )
+            .help(format!(
+                "if the original was renamed, rename this file to match it; otherwise add `{}` or delete this file",
+                original.display()
+            )),
+        );
+    }
+}
+
+/// One warning per language that lacks translations, listing the originals its readers see
+/// instead (or that its site leaves out, with `fallback = false`). `build` shows these; `check`
+/// has its own warning per file, with the command that starts each translation.
+pub fn untranslated(config: &Config, content: &Content) -> Vec<Diagnostic> {
+    let default = config.default_language();
+    let mut out = Vec::new();
+    for language in &config.languages[1..] {
+        let missing: Vec<String> = content
+            .by_key
+            .values()
+            .filter(|langs| {
+                langs.contains_key(&default.code) && !langs.contains_key(&language.code)
+            })
+            .filter_map(|langs| {
+                Some(
+                    content.pages[*langs.get(&default.code)?]
+                        .file
+                        .display()
+                        .to_string(),
+                )
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let readers = if config.fallback {
+            format!(
+                "readers of the {} site see them in {}",
+                language.name, default.name
+            )
+        } else {
+            format!(
+                "the {} site leaves them out (fallback = false)",
+                language.name
+            )
+        };
+        let pages = match missing.len() {
+            1 => "1 page has".to_string(),
+            n => format!("{n} pages have"),
+        };
+        out.push(
+            Diagnostic::new(
+                Path::new("content"),
+                0,
+                format!(
+                    "{pages} no {} ({}) translation, {readers}: {}",
+                    language.name,
+                    language.code,
+                    missing.join(", ")
+                ),
+            )
+            .help(format!(
+                "senda status --lang {} lists them; senda translate FILE --to {} starts one",
+                language.code, language.code
+            )),
+        );
+    }
+    out
 }
 
 /// The path shown in messages: relative to the site folder.
@@ -179,8 +275,7 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         Err(e) => {
             // The line of the first byte that is not UTF-8, in the `file:line:` form of
             // every other message.
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = crate::diag::line_of(e.as_bytes(), e.utf8_error().valid_up_to());
             report.error(
                 Diagnostic::new(&file, line, "this file is not UTF-8 text")
                     .help("save it as UTF-8 in your editor (often: Save As, Encoding: UTF-8)"),
@@ -219,13 +314,9 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         (None, Kind::Section) => dir.rsplit('/').next().unwrap_or_default().to_string(),
         (None, Kind::Page) => name.trim_end_matches(".md").to_string(),
     };
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        let line = front::key_line(&source, "slug");
+    if let Some(problem) = slug_problem(&slug) {
         report.error(
-            Diagnostic::new(&file, line, format!("the slug `{slug}` has the character `{bad}`, which does not belong in a web address"))
+            Diagnostic::new(&file, key_line(&source, "slug"), problem)
                 .help("use lowercase letters, digits and hyphens: slug = \"pedir-asilo\"")
                 .with_source(&source),
         );
@@ -241,6 +332,16 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         source,
         body_start,
     })
+}
+
+/// What is wrong with `slug` as one segment of a web address, if anything.
+pub(crate) fn slug_problem(slug: &str) -> Option<String> {
+    let bad = slug
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))?;
+    Some(format!(
+        "the slug `{slug}` has the character `{bad}`, which does not belong in a web address"
+    ))
 }
 
 /// `guide/apply.es.md` -> (`guide/apply.md`, `es`); `guide/apply.md` -> (same, default).
@@ -300,7 +401,9 @@ fn inherit_slugs(config: &Config, pages: &mut [Page]) {
 }
 
 /// Line of `text` (a value written in the front matter) in `source`, or 1 when it cannot be
-/// found as written (escaped characters).
+/// found as written (escaped characters). Only Markdown written in front matter (a
+/// circumstance's recommendation and steps) still needs it; other values have their line in
+/// [`FrontMatter::line`].
 pub fn front_line(source: &str, text: &str) -> usize {
     source
         .find(text)
@@ -349,6 +452,13 @@ mod tests {
             "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
         )
         .unwrap()
+    }
+
+    #[test]
+    fn glossary_ids_come_from_entry_keys() {
+        assert_eq!(glossary_id("glossary/asylum.md"), Some("asylum"));
+        assert_eq!(glossary_id(GLOSSARY), None);
+        assert_eq!(glossary_id("guide/asylum.md"), None);
     }
 
     #[test]

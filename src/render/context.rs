@@ -121,6 +121,9 @@ pub struct PageCtx {
     pub fallback: bool,
     /// The translation was made from an older version of its source.
     pub outdated: bool,
+    /// A translation no fluent speaker has checked yet: the same page in the language its
+    /// readers may read instead (`review_fallback`).
+    pub unreviewed: Option<Alternate>,
     /// Language code of the text (differs from the page's language on fallback pages).
     pub content_lang: String,
     /// Show the quick-exit link.

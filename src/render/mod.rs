@@ -34,6 +34,8 @@ pub struct Site {
     /// `content/guide/x.es.md`; a fallback page names its default-language file), so that
     /// `senda check` can say where a problem found in the HTML comes from.
     pub sources: BTreeMap<String, std::path::PathBuf>,
+    /// The page whose pictures weigh most on a phone: (URL path, bytes).
+    pub heaviest: Option<(String, u64)>,
 }
 
 /// Where rendered files go: memory (`serve`, `check`, tests) or a staging folder (`build`,
@@ -168,6 +170,8 @@ pub struct Rendering {
     pub pages: BTreeMap<String, usize>,
     /// The source file of each content page's output file.
     pub sources: BTreeMap<String, std::path::PathBuf>,
+    /// The page whose pictures weigh most on a phone: (URL path, bytes).
+    pub heaviest: Option<(String, u64)>,
 }
 
 /// What changes between a build and `serve`.
@@ -211,6 +215,7 @@ pub(crate) struct Base<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) strings: &'a Strings,
     pub(crate) templates: &'a Templates,
+    pub(crate) images: &'a crate::images::Processed,
     pub(crate) report: &'a Report,
     pub(crate) options: &'a RenderOptions,
     pub(crate) formats: BTreeMap<String, Formatter>,
@@ -264,6 +269,8 @@ pub struct Sources<'a> {
     pub theme: &'a Theme,
     /// The theme's templates, compiled.
     pub templates: &'a Templates,
+    /// The site's pictures, processed.
+    pub images: &'a crate::images::Processed,
 }
 
 /// Renders every page and file of the site into `sink`. Each stage returns the next one's
@@ -302,6 +309,9 @@ pub fn render(
     for (source, rel) in &ctx.content.assets {
         recorder.put(rel.clone(), crate::fsx::read(source)?)?;
     }
+    for (path, bytes) in &ctx.images.files {
+        recorder.put(path.clone(), bytes.clone())?;
+    }
     let written = recorder
         .paths
         .lock()
@@ -310,7 +320,17 @@ pub fn render(
     for (path, bytes) in hosts::files(&ctx, &written) {
         recorder.put(path, bytes)?;
     }
-    Ok(rendering(&ctx))
+    Ok(rendering(&ctx, &rendered))
+}
+
+/// The page whose pictures weigh most on a phone, if any page has pictures.
+fn heaviest(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Option<(String, u64)> {
+    ctx.entries
+        .iter()
+        .zip(rendered)
+        .filter(|(_, body)| body.image_bytes > 0)
+        .max_by_key(|(_, body)| body.image_bytes)
+        .map(|(entry, body)| (ctx.path(&entry.url), body.image_bytes))
 }
 
 /// The pages to produce and everything their Markdown needs, from the sources.
@@ -327,6 +347,7 @@ fn base<'a>(
         strings,
         templates,
         theme: _,
+        images,
     } = sources;
     let formats = config
         .languages
@@ -344,13 +365,14 @@ fn base<'a>(
         facts,
         strings,
         templates,
+        images,
         report,
         options,
         formats,
         index,
         children: children(&entries),
         glossaries: glossaries(config, &entries, report),
-        paths: output_paths(config, strings, content, &entries, &static_paths),
+        paths: output_paths(config, strings, content, &entries, &static_paths, images),
         entries,
         style_url,
         today,
@@ -360,8 +382,9 @@ fn base<'a>(
             .map(|f| f.meta.as_of)
             .chain(facts.tables.values().map(|t| t.meta.as_of))
             .max(),
-        stale_before: today
-            .checked_sub(jiff::Span::new().days(config.review_days))
+        stale_before: jiff::Span::new()
+            .try_days(config.review_days)
+            .and_then(|days| today.checked_sub(days))
             .ok(),
     })
 }
@@ -427,15 +450,19 @@ fn render_only(ctx: &Ctx<'_>, only: &str, sink: &dyn Sink) -> Result<()> {
         })
 }
 
-/// The site's page counts per language, and the source file of each page.
-fn rendering(ctx: &Ctx<'_>) -> Rendering {
+/// The site's page counts per language, the source file of each page, its heaviest page.
+fn rendering(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Rendering {
     let mut pages = BTreeMap::new();
     let mut sources = BTreeMap::new();
     for entry in &ctx.entries {
         *pages.entry(entry.lang.code.clone()).or_default() += 1;
         sources.insert(format!("{}index.html", entry.url), entry.page.file.clone());
     }
-    Rendering { pages, sources }
+    Rendering {
+        pages,
+        sources,
+        heaviest: heaviest(ctx, rendered),
+    }
 }
 
 /// Pages rendered together; the one-page guides get their chapters a batch at a time.
@@ -703,6 +730,24 @@ impl<'a> Base<'a> {
             .strip_prefix("glossary/")
             .filter(|k| !k.starts_with("_index"))
             .map(|k| k.trim_end_matches(".md"));
+        let show = |key: &'static str| {
+            move |bytes: u64| {
+                let size = crate::images::markup::kilobytes(bytes);
+                self.strings.get(lang, key, &[("size", size.into())])
+            }
+        };
+        let (show_picture, show_animation) = (show("image-show"), show("animation-show"));
+        let default = &self.config.default_language().code;
+        let images = crate::images::markup::PageImages {
+            catalogue: &self.images.catalogue,
+            settings: &self.config.images,
+            base_path: &self.config.base_path,
+            show_picture: &show_picture,
+            show_animation: &show_animation,
+            source: (!entry.fallback && lang != default)
+                .then(|| self.content.get(entry.key, default))
+                .flatten(),
+        };
         let env = markdown::Env {
             lang,
             resolve: &resolve,
@@ -721,6 +766,10 @@ impl<'a> Base<'a> {
             report: self.report,
             guide,
             compact: self.config.minify,
+            shortcodes: Some(&self.templates.shortcodes),
+            strings: Some(self.strings),
+            anchors: self.config.slugify.anchors,
+            images: Some(&images),
         };
         match text {
             None => markdown::render(entry.page, &env),
@@ -759,7 +808,10 @@ fn glossaries(
                 .trim_start_matches("glossary/")
                 .trim_end_matches(".md");
             let mut phrases = Vec::new();
-            for phrase in std::iter::once(&entry.page.front.title).chain(&entry.page.front.aliases)
+            let front = &entry.page.front;
+            let aliases = front.aliases.iter().enumerate();
+            for (path, phrase) in std::iter::once(("title".to_string(), &front.title))
+                .chain(aliases.map(|(i, alias)| (format!("aliases.{i}"), alias)))
             {
                 let folded = phrase.to_lowercase();
                 if folded.trim().is_empty() {
@@ -768,7 +820,7 @@ fn glossaries(
                 match claimed.get(&folded) {
                     Some(other) if *other != entry.page.file.to_str().unwrap_or_default() => {
                         report.warn(
-                            entry.page.diagnostic(crate::content::front_line(&entry.page.source, phrase), format!(
+                            entry.page.diagnostic(front.line(&path), format!(
                                 "the glossary term `{phrase}` is also a name of `{other}`; it links to that entry only"
                             ))
                             .help("remove it from one of the two entries' title or aliases"),
@@ -809,6 +861,7 @@ fn output_paths(
     content: &Content,
     entries: &[Entry<'_>],
     static_paths: &[String],
+    images: &crate::images::Processed,
 ) -> HashSet<String> {
     let mut paths = HashSet::new();
     // Pages by their folder (`en/guide/x/`): see [`Base::exists`] for the other spellings.
@@ -822,6 +875,7 @@ fn output_paths(
     }
     paths.extend(static_paths.iter().cloned());
     paths.extend(content.assets.iter().map(|(_, rel)| rel.clone()));
+    paths.extend(images.files.keys().cloned());
     paths
 }
 
@@ -843,8 +897,8 @@ fn check_questions(ctx: &Base<'_>) {
                     .help("add answers = [ { label = \"…\", next = \"@/…\" } ]"),
             );
         }
-        for answer in &question.answers {
-            let line = crate::content::front_line(&entry.page.source, &answer.next);
+        for (i, answer) in question.answers.iter().enumerate() {
+            let line = entry.page.front.line(&format!("question.answers.{i}.next"));
             let Some(next) = answer.next.strip_prefix("@/") else {
                 ctx.report.error(entry.page.diagnostic(line, format!("the answer `{}` leads to `{}`, which is not an @/ link", answer.label, answer.next))
                     .help("write next = \"@/decide/other-question.md\" or \"@/situations/families.md\""));
