@@ -453,13 +453,13 @@ pub(crate) fn site_context(
         code: language.code.clone(),
         name: language.name.clone(),
         locale: language.locale.clone(),
-        og_locale: og_locale(&language.locale),
+        og_locale: og_locale(language),
         og_alternates: ctx
             .config
             .languages
             .iter()
             .filter(|l| l.code != language.code)
-            .map(|l| og_locale(&l.locale))
+            .map(og_locale)
             .collect(),
         dir: match language.direction {
             Direction::Ltr => "ltr".into(),
@@ -472,9 +472,15 @@ pub(crate) fn site_context(
 /// The theme's link-preview image, below the site's root.
 const PREVIEW_IMAGE: &str = "preview.png";
 
-/// `es-MX` -> `es_MX`: Open Graph writes locales with an underscore.
-fn og_locale(locale: &str) -> String {
-    locale.replace('-', "_")
+/// The language of the text with the region of its locale, as Open Graph writes it (`es_MX`).
+/// The locale alone may name another language: Kreyòl is formatted as `fr-HT`, but a preview
+/// of its pages is in `ht_HT`.
+fn og_locale(language: &crate::config::Language) -> String {
+    let language_part = language.code.split('-').next().unwrap_or(&language.code);
+    match language.locale.split_once('-') {
+        Some((_, region)) => format!("{language_part}_{}", region.to_ascii_uppercase()),
+        None => language_part.to_string(),
+    }
 }
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
@@ -883,4 +889,32 @@ fn question_step(ctx: &Ctx<'_>, entry: &Entry<'_>) -> usize {
         }
     }
     depth.get(entry.key).copied().unwrap_or(1)
+}
+
+#[cfg(test)]
+mod og_tests {
+    use super::og_locale;
+    use crate::config::{Direction, Language};
+
+    fn language(code: &str, locale: &str) -> Language {
+        Language {
+            code: code.into(),
+            name: code.into(),
+            locale: locale.into(),
+            direction: Direction::Ltr,
+            title: String::new(),
+            description: String::new(),
+            reviewed: true,
+            review_fallback: "en".into(),
+        }
+    }
+
+    #[test]
+    fn the_preview_locale_names_the_language_of_the_text() {
+        assert_eq!(og_locale(&language("es", "es-MX")), "es_MX");
+        // Kreyòl formatted as French in Haiti is still Kreyòl to a messaging app.
+        assert_eq!(og_locale(&language("ht", "fr-HT")), "ht_HT");
+        assert_eq!(og_locale(&language("pt-br", "pt-br")), "pt_BR");
+        assert_eq!(og_locale(&language("fr", "fr")), "fr");
+    }
 }
