@@ -8,6 +8,7 @@ quick-exit-url = https://www.wikipedia.org/
 draft-notice = Draft: this page is not published yet.
 fallback-notice = This page is not translated yet. Here it is in its original language.
 outdated-notice = The original of this page has changed since it was translated. Some details here may be out of date.
+unreviewed-notice = This translation has not yet been checked by a native speaker. If something is unclear, read this page in:
 reviewed = Last reviewed: { $date }.
 stale-notice = That was a long time ago. Rules may have changed: check with the official offices before you act.
 not-legal-advice = This is information, not legal advice.
@@ -36,3 +37,12 @@ pages-count = { $count ->
 }
 not-found-title = Page not found
 not-found-text = This page does not exist. It may have moved. Start again from the home page:
+preview-image-alt = An orange path of steps going down, on a light grey background.
+# Labels of the notes written as > [!NOTE], > [!TIP]… in Markdown.
+alert-note = Note
+alert-tip = Tip
+alert-important = Important
+alert-warning = Warning
+alert-caution = Caution
+image-show = Show picture ({ $size })
+animation-show = Show animation ({ $size })

@@ -8,6 +8,7 @@ quick-exit-url = https://es.wikipedia.org/
 draft-notice = Borrador: esta página todavía no está publicada.
 fallback-notice = Esta página todavía no está traducida. Aquí está en su idioma original.
 outdated-notice = La versión original de esta página cambió después de la traducción. Algunos datos pueden no estar al día.
+unreviewed-notice = Esta traducción todavía no fue revisada por un hablante nativo. Si algo no está claro, lea esta página en:
 reviewed = Última revisión: { $date }.
 stale-notice = Eso fue hace mucho. Las reglas pueden haber cambiado: confirme con las oficinas oficiales antes de actuar.
 not-legal-advice = Esto es información, no asesoría legal.
@@ -36,3 +37,12 @@ pages-count = { $count ->
 }
 not-found-title = No encontramos esta página
 not-found-text = Esta página no existe. Tal vez cambió de lugar. Vuelva a empezar desde la página principal:
+preview-image-alt = Un camino de escalones naranjas que baja, sobre un fondo gris claro.
+# Etiquetas de las notas escritas como > [!NOTE], > [!TIP]… en Markdown.
+alert-note = Nota
+alert-tip = Consejo
+alert-important = Importante
+alert-warning = Advertencia
+alert-caution = Precaución
+image-show = Ver la imagen ({ $size })
+animation-show = Ver la animación ({ $size })

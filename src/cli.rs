@@ -7,7 +7,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// senda builds multilingual, low-bandwidth guides: Markdown and fact files in, a small static
 /// site out, ready for any free static host.
 #[derive(Debug, Parser)]
-#[command(name = "senda", version)]
+#[command(
+    name = "senda",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SENDA_COMMIT"), ")")
+)]
 pub struct Cli {
     /// The site folder (the one holding site.toml).
     #[arg(long, short = 'C', global = true, default_value = ".")]
@@ -25,6 +28,9 @@ pub enum Format {
     Text,
     /// For CI and other programs.
     Json,
+    /// For GitHub Actions: a workflow command per problem (shown on the line in a pull
+    /// request) and a Markdown job summary.
+    Github,
 }
 
 /// The commands.
@@ -59,7 +65,7 @@ pub enum Command {
     /// Every check of `build`, plus links, anchors, stale facts and translations. Writes
     /// nothing. Exit code 1 on errors.
     Check {
-        /// text or json.
+        /// text, json or github.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Warnings count as errors too.
@@ -71,7 +77,7 @@ pub enum Command {
         /// Only this language.
         #[arg(long)]
         lang: Option<String>,
-        /// text or json.
+        /// text, json or github (the Markdown job summary).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

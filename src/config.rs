@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::Diagnostic;
 
@@ -15,8 +16,8 @@ struct RawConfig {
     title: String,
     #[serde(default)]
     description: String,
-    base_url: String,
-    default_language: String,
+    base_url: Spanned<String>,
+    default_language: Spanned<String>,
     #[serde(default)]
     languages_in_subdirs: bool,
     #[serde(default = "default_theme")]
@@ -25,7 +26,7 @@ struct RawConfig {
     minify: bool,
     #[serde(default = "yes")]
     fallback: bool,
-    languages: BTreeMap<String, RawLanguage>,
+    languages: BTreeMap<Spanned<String>, RawLanguage>,
     #[serde(default)]
     facts: RawFacts,
     #[serde(default)]
@@ -36,6 +37,8 @@ struct RawConfig {
     feeds: bool,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    images: RawImages,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,12 +50,29 @@ struct RawLanguage {
     direction: Direction,
     title: Option<String>,
     description: Option<String>,
+    #[serde(default = "yes")]
+    reviewed: bool,
+    review_fallback: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFacts {
-    review_days: Option<i64>,
+    review_days: Option<Spanned<i64>>,
+}
+
+/// The longest review window `site.toml` may set: the most days a date span can hold (about
+/// 20,000 years). A window longer than the calendar simply makes nothing stale.
+const MAX_REVIEW_DAYS: i64 = 7_304_484;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<u32>>,
+    quality: Option<u8>,
+    page_budget_kb: Option<u64>,
+    tap_to_load_kb: Option<u64>,
+    guide_embed_kb: Option<u64>,
 }
 
 fn default_theme() -> String {
@@ -160,6 +180,20 @@ pub struct Language {
     pub title: String,
     /// Site description in this language.
     pub description: String,
+    /// Whether a fluent speaker has checked the translations (`reviewed = false` in site.toml
+    /// marks every page of the language, unless a page says `translation_reviewed = true`).
+    pub reviewed: bool,
+    /// The language whose page an unreviewed translation points to (`review_fallback`), by
+    /// default the default language.
+    pub review_fallback: String,
+}
+
+impl Language {
+    /// Whether a page of this language counts as checked by a fluent speaker: its own
+    /// `translation_reviewed` if it has one, else the language's `reviewed`.
+    pub fn translation_reviewed(&self, page: Option<bool>) -> bool {
+        page.unwrap_or(self.reviewed)
+    }
 }
 
 /// The resolved configuration: absolute paths, defaults applied, languages checked.
@@ -193,6 +227,8 @@ pub struct Config {
     pub feeds: bool,
     /// `[extra]`: anything the site's templates need, as `site.extra`.
     pub extra: toml::Table,
+    /// How pictures are processed and weighed.
+    pub images: crate::images::Settings,
 }
 
 impl Config {
@@ -217,8 +253,8 @@ impl Config {
     /// Resolves the text of a `site.toml` found in `root`.
     pub fn parse(root: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| Diagnostic::from_toml(Path::new("site.toml"), text, 0, &e))?;
-        resolve(root, raw)
+            .map_err(|e| Diagnostic::from_toml(Path::new(FILE), text, 0, &e))?;
+        resolve(root, raw, text)
     }
 
     /// The default language (the first one).
@@ -249,7 +285,15 @@ impl Config {
     }
 }
 
-fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
+/// The file every message of this module names.
+const FILE: &str = "site.toml";
+
+/// A problem at byte `span.start` of `site.toml`, whose text is `text`.
+fn error(text: &str, span: std::ops::Range<usize>, message: String, help: &str) -> Diagnostic {
+    Diagnostic::at(Path::new(FILE), text, span.start, message).help(help)
+}
+
+fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
     let RawConfig {
         title,
         description,
@@ -265,36 +309,90 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         taxonomies,
         feeds,
         extra,
+        images,
     } = raw;
-    let (base_url, base_path) =
-        split_base_url(&base_url).context("in site.toml, key `base_url`")?;
-    if !raw_languages.contains_key(&default_language) {
-        bail!(
-            "site.toml: `default_language = \"{default_language}\"` is not one of the languages; add a [languages.{default_language}] table or pick one of: {}",
-            raw_languages.keys().cloned().collect::<Vec<_>>().join(", ")
-        );
+    let images = resolve_images(images)?;
+    let (base_url, base_path) = split_base_url(base_url.get_ref()).map_err(|e| {
+        error(
+            text,
+            base_url.span(),
+            format!("{e:#}"),
+            "base_url is the address the site is published at: base_url = \"https://example.org/\"",
+        )
+    })?;
+    if !raw_languages.contains_key(default_language.get_ref().as_str()) {
+        let code = default_language.get_ref();
+        let known: Vec<&str> = raw_languages.keys().map(|k| k.get_ref().as_str()).collect();
+        return Err(error(
+            text,
+            default_language.span(),
+            format!("`default_language = \"{code}\"` is not one of the languages"),
+            &format!(
+                "add a [languages.{code}] table or pick one of: {}",
+                known.join(", ")
+            ),
+        )
+        .into());
     }
+    let default_language = default_language.into_inner();
+    let review_days = match facts.review_days {
+        None => 180,
+        Some(days) if (0..=MAX_REVIEW_DAYS).contains(days.get_ref()) => *days.get_ref(),
+        Some(days) => {
+            return Err(error(
+                text,
+                days.span(),
+                format!("`review_days = {}` is out of range", days.get_ref()),
+                &format!("write a number of days from 0 to {MAX_REVIEW_DAYS}: review_days = 180"),
+            )
+            .into());
+        }
+    };
+    let known_codes: Vec<String> = raw_languages.keys().map(|k| k.get_ref().clone()).collect();
     let mut languages = Vec::new();
     for (code, raw) in raw_languages {
-        if !is_language_code(&code) {
-            bail!(
-                "site.toml: `[languages.{code}]`: a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)"
-            );
+        if !is_language_code(code.get_ref()) {
+            return Err(error(
+                text,
+                code.span(),
+                format!("`[languages.{}]` is not a language code", code.get_ref()),
+                "a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)",
+            )
+            .into());
         }
+        let code = code.into_inner();
         let RawLanguage {
             name,
             locale,
             direction,
             title: lang_title,
             description: lang_description,
+            reviewed,
+            review_fallback,
         } = raw;
+        if let Some(review_fallback) = review_fallback
+            .as_ref()
+            .filter(|f| !known_codes.contains(f) || **f == code)
+        {
+            bail!(
+                "site.toml: `[languages.{code}]`: `review_fallback = \"{review_fallback}\"` must name another language of the site: one of {}",
+                known_codes
+                    .iter()
+                    .filter(|c| **c != code)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         let language = Language {
+            review_fallback: review_fallback.unwrap_or_else(|| default_language.clone()),
             locale: locale.unwrap_or_else(|| code.clone()),
             title: lang_title.unwrap_or_else(|| title.clone()),
             description: lang_description.unwrap_or_else(|| description.clone()),
             code,
             name,
             direction,
+            reviewed,
         };
         if language.code == default_language {
             languages.insert(0, language);
@@ -312,11 +410,45 @@ fn resolve(root: &Path, raw: RawConfig) -> Result<Config> {
         theme,
         minify,
         fallback,
-        review_days: facts.review_days.unwrap_or(180),
+        review_days,
         slugify,
         taxonomies,
         feeds,
         extra,
+        images,
+    })
+}
+
+fn resolve_images(raw: RawImages) -> Result<crate::images::Settings> {
+    let RawImages {
+        widths,
+        quality,
+        page_budget_kb,
+        tap_to_load_kb,
+        guide_embed_kb,
+    } = raw;
+    let default = crate::images::Settings::default();
+    let mut widths = widths.unwrap_or(default.widths);
+    widths.sort_unstable();
+    widths.dedup();
+    if widths.is_empty() || widths.iter().any(|&w| !(16..=4096).contains(&w)) {
+        bail!(
+            "site.toml, [images]: `widths` lists picture widths in pixels, from 16 to 4096: widths = [360, 720]"
+        );
+    }
+    let quality = quality.unwrap_or(default.quality);
+    if !(1..=100).contains(&quality) {
+        bail!(
+            "site.toml, [images]: `quality` goes from 1 (smallest files) to 100 (best pictures); 70 suits phones"
+        );
+    }
+    let kb = |v: Option<u64>, default: u64| v.map_or(default, |kb| kb * 1000);
+    Ok(crate::images::Settings {
+        widths,
+        quality,
+        page_budget: kb(page_budget_kb, default.page_budget),
+        tap_to_load: kb(tap_to_load_kb, default.tap_to_load),
+        guide_embed: kb(guide_embed_kb, default.guide_embed),
     })
 }
 
@@ -389,5 +521,39 @@ mod tests {
         assert_eq!(config.languages[1].locale, "en");
         assert_eq!(config.lang_prefix("es"), "");
         assert_eq!(config.lang_prefix("en"), "en/");
+    }
+
+    #[test]
+    fn the_longest_review_window_is_the_longest_span() {
+        assert!(jiff::Span::new().try_days(MAX_REVIEW_DAYS).is_ok());
+        assert!(jiff::Span::new().try_days(MAX_REVIEW_DAYS + 1).is_err());
+    }
+
+    #[test]
+    fn values_that_cannot_be_resolved_name_their_line() {
+        let site = |base_url: &str, default: &str, days: &str| {
+            format!(
+                "title = \"t\"\nbase_url = \"{base_url}\"\ndefault_language = \"{default}\"\n\
+                 [languages.en]\nname = \"English\"\n[facts]\nreview_days = {days}\n"
+            )
+        };
+        for (text, line, words) in [
+            (site("e.org", "en", "1"), 2, "not a full URL"),
+            (
+                site("https://e.org/", "fr", "1"),
+                3,
+                "`default_language = \"fr\"`",
+            ),
+            (site("https://e.org/", "en", "7304485"), 7, "out of range"),
+        ] {
+            let err = Config::parse(Path::new("."), &text).unwrap_err();
+            let d = err.downcast_ref::<Diagnostic>().expect("a diagnostic");
+            assert_eq!(
+                (d.file.as_path(), d.line),
+                (Path::new("site.toml"), line),
+                "{d}"
+            );
+            assert!(d.message.contains(words), "{d}");
+        }
     }
 }

@@ -31,6 +31,11 @@ impl Diagnostic {
         }
     }
 
+    /// A problem at byte `offset` of `text`, the whole of `file`, with that line shown.
+    pub fn at(file: &Path, text: &str, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(file, line_of(text, offset), message).with_source(text)
+    }
+
     /// Adds what to do.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
@@ -74,14 +79,25 @@ fn toml_help(message: &str) -> &'static str {
     }
 }
 
-/// 1-based line number of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+/// 1-based line number of byte `offset` in `text` (text, or bytes that may not be UTF-8).
+pub fn line_of(text: &(impl AsRef<[u8]> + ?Sized), offset: usize) -> usize {
+    let text = text.as_ref();
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Line of the first `key = …` in `text`, or 1 if there is none.
+pub fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| is_key_line(l, key))
+        .map_or(1, |i| i + 1)
+}
+
+/// Whether `line` sets `key` (`key = …`, spaces allowed around).
+pub fn is_key_line(line: &str, key: &str) -> bool {
+    line.trim_start()
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
 }
 
 impl fmt::Display for Diagnostic {
@@ -131,8 +147,11 @@ impl Report {
         if errors.is_empty() {
             return Ok(());
         }
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        errors.dedup();
+        // One problem met on many pages (a template's, say) is shown once.
+        errors.sort_by(|a, b| {
+            (&a.file, a.line, &a.message, &a.help).cmp(&(&b.file, b.line, &b.message, &b.help))
+        });
+        errors.dedup_by(|a, b| (&a.file, a.line, &a.message) == (&b.file, b.line, &b.message));
         Err(Errors(errors))
     }
 
@@ -173,3 +192,17 @@ impl fmt::Display for Errors {
 }
 
 impl std::error::Error for Errors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_line_finds_the_key() {
+        let text = "+++\ntitle = \"x\"\nslugs = 1\nslug = \"a b\"\n+++\n";
+        assert_eq!(key_line(text, "slug"), 4);
+        assert_eq!(key_line(text, "weight"), 1);
+        assert_eq!(line_of(text, 0), 1);
+        assert_eq!(line_of(text, 4), 2);
+    }
+}

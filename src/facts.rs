@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use fixed_decimal::Decimal as IcuDecimal;
 use icu_calendar::Date as IcuDate;
 use icu_datetime::DateTimeFormatter;
@@ -22,6 +22,8 @@ use icu_locale_core::Locale;
 use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, Report};
 
 /// Every fact and table of the site, by full name (`"mexico.claims_2023"`).
 #[derive(Debug, Clone, Default)]
@@ -159,23 +161,33 @@ const TABLE_KEYS: &[&str] = &[
 ];
 const ROW_KEYS: &[&str] = &["label", "cells"];
 
-/// Parses and validates fact files.
+/// Parses and validates fact files. Each problem goes to `report` at its file and line, and
+/// the fact it is in is left out; the others are still checked.
 ///
 /// `files` are (path shown to the user, file text); the file stem is the namespace.
 /// `languages` are the site's language codes (the first is the default language); every text
 /// must exist in each of them and in no other.
-pub fn load(files: &[(PathBuf, String)], languages: &[String]) -> Result<Facts> {
+pub fn load(files: &[(PathBuf, String)], languages: &[String], report: &Report) -> Facts {
     let mut facts = Facts::default();
     let mut namespaces: BTreeMap<String, &Path> = BTreeMap::new();
     for (path, text) in files {
-        let namespace = namespace(path)?;
+        let Some(namespace) = namespace(path, report) else {
+            continue;
+        };
         if let Some(first) = namespaces.insert(namespace.clone(), path) {
-            bail!(
-                "fact files `{}` and `{}` both define the namespace `{namespace}`: \
-                 rename one of them (the file name is the namespace)",
-                first.display(),
-                path.display()
+            report.error(
+                Diagnostic::new(
+                    path,
+                    0,
+                    format!(
+                        "the fact files `{}` and `{}` both define the namespace `{namespace}`",
+                        first.display(),
+                        path.display()
+                    ),
+                )
+                .help("rename one of them (the file name is the namespace)"),
             );
+            continue;
         }
         let file = FactFile {
             path,
@@ -183,25 +195,30 @@ pub fn load(files: &[(PathBuf, String)], languages: &[String]) -> Result<Facts> 
             namespace: &namespace,
             languages,
         };
-        file.parse(&mut facts)?;
+        file.parse(&mut facts, report);
     }
-    Ok(facts)
+    facts
 }
 
 /// The namespace of a fact file: its stem, which must be usable in `{{ fact ns.key }}`.
-fn namespace(path: &Path) -> Result<String> {
+fn namespace(path: &Path, report: &Report) -> Option<String> {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     if stem.is_empty() || !stem.chars().all(is_name_char) {
-        bail!(
-            "fact file `{}`: its name is the namespace of its facts, so it may hold only \
-             letters, digits, `_` and `-` (no dots or spaces): rename it",
-            path.display()
+        report.error(
+            Diagnostic::new(
+                path,
+                0,
+                "the name of a fact file is the namespace of its facts: it may hold only \
+                 letters, digits, `_` and `-` (no dots or spaces)",
+            )
+            .help("rename the file"),
         );
+        return None;
     }
-    Ok(stem.to_owned())
+    Some(stem.to_owned())
 }
 
 fn is_name_char(c: char) -> bool {
@@ -221,60 +238,88 @@ type Entry<'a, 'i> = (
     &'a Spanned<DeValue<'i>>,
 );
 
+/// A problem in one fact: it is left out, and the message is reported.
+type Checked<T> = std::result::Result<T, Box<Diagnostic>>;
+
 impl FactFile<'_> {
-    /// `path:line` for a byte span of the file.
-    fn at(&self, span: Range<usize>) -> String {
-        format!("{}:{}", self.path.display(), self.line(span))
+    /// A problem at byte span `span` of the file: `message` says what is wrong, `help` what
+    /// to write instead.
+    fn error(
+        &self,
+        span: Range<usize>,
+        message: String,
+        help: impl Into<String>,
+    ) -> Box<Diagnostic> {
+        Box::new(Diagnostic::at(self.path, self.text, span.start, message).help(help))
     }
 
     fn line(&self, span: Range<usize>) -> usize {
-        let end = span.start.min(self.text.len());
-        let before = self.text.get(..end).unwrap_or(self.text);
-        before.bytes().filter(|&b| b == b'\n').count() + 1
+        crate::diag::line_of(self.text, span.start)
     }
 
-    fn parse(&self, out: &mut Facts) -> Result<()> {
-        let doc = DeTable::parse(self.text).with_context(|| {
-            format!(
-                "fact file `{}` is not valid TOML: fix the syntax at the line shown",
-                self.path.display()
-            )
-        })?;
+    fn parse(&self, out: &mut Facts, report: &Report) {
+        let doc = match DeTable::parse(self.text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                report.error(Diagnostic::from_toml(self.path, self.text, 0, &e));
+                return;
+            }
+        };
         for (key, value) in doc.get_ref().iter() {
             let name = format!("{}.{}", self.namespace, key.get_ref());
-            let at = self.at(key.span());
-            if !key.get_ref().chars().all(is_name_char) {
-                bail!(
-                    "fact `{name}` ({at}): a fact name may hold only letters, digits, `_` and \
-                     `-`: rename it"
-                );
+            if let Err(diagnostic) = self.entry(&name, key, value, out) {
+                report.error(*diagnostic);
             }
-            let DeValue::Table(table) = value.get_ref() else {
-                bail!(
-                    "`{name}` ({at}) is not a fact: a fact file holds only tables, one per fact \
-                     (`[{key}]` followed by `value = …`, `as_of = …`, …)",
-                    key = key.get_ref()
-                );
-            };
-            let is_table = match table.get("kind") {
-                None => false,
-                Some(kind) => match kind.get_ref().as_str() {
-                    Some("table") => true,
-                    _ => bail!(
-                        "fact `{name}` has an unknown `kind` ({}): the only kind is \
-                         `kind = \"table\"`; leave `kind` out for a single value",
-                        self.at(kind.span())
-                    ),
-                },
-            };
-            let line = self.line(key.span());
-            if is_table {
-                let parsed = self.table(&name, table, line, key.span())?;
-                out.tables.insert(name, parsed);
-            } else {
-                let parsed = self.fact(&name, table, line, key.span())?;
-                out.facts.insert(name, parsed);
-            }
+        }
+    }
+
+    /// One top-level table: a fact or a comparison table.
+    fn entry(
+        &self,
+        name: &str,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+        out: &mut Facts,
+    ) -> Checked<()> {
+        if !key.get_ref().chars().all(is_name_char) {
+            return Err(self.error(
+                key.span(),
+                format!(
+                    "the fact name `{name}` has a character other than letters, digits, `_` and `-`"
+                ),
+                "rename it",
+            ));
+        }
+        let DeValue::Table(table) = value.get_ref() else {
+            return Err(self.error(
+                key.span(),
+                format!("`{name}` is not a fact: a fact file holds only tables, one per fact"),
+                format!(
+                    "write `[{}]` followed by `value = …`, `as_of = …`, …",
+                    key.get_ref()
+                ),
+            ));
+        };
+        let is_table = match table.get("kind") {
+            None => false,
+            Some(kind) => match kind.get_ref().as_str() {
+                Some("table") => true,
+                _ => {
+                    return Err(self.error(
+                        kind.span(),
+                        format!("fact `{name}` has an unknown `kind`"),
+                        "the only kind is `kind = \"table\"`; leave `kind` out for a single value",
+                    ));
+                }
+            },
+        };
+        let line = self.line(key.span());
+        if is_table {
+            let parsed = self.table(name, table, line, key.span())?;
+            out.tables.insert(name.to_owned(), parsed);
+        } else {
+            let parsed = self.fact(name, table, line, key.span())?;
+            out.facts.insert(name.to_owned(), parsed);
         }
         Ok(())
     }
@@ -285,7 +330,7 @@ impl FactFile<'_> {
         name: &str,
         table: &DeTable<'_>,
         allowed: &[&str],
-    ) -> Result<()> {
+    ) -> Checked<()> {
         for (key, _) in table.iter() {
             let key_str: &str = key.get_ref();
             if !allowed.contains(&key_str) {
@@ -294,10 +339,11 @@ impl FactFile<'_> {
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                bail!(
-                    "unknown key `{key_str}` in {what} `{name}` ({}); expected one of {expected}",
-                    self.at(key.span())
-                );
+                return Err(self.error(
+                    key.span(),
+                    format!("unknown key `{key_str}` in {what} `{name}`"),
+                    format!("check its spelling; expected one of {expected}"),
+                ));
             }
         }
         Ok(())
@@ -310,11 +356,12 @@ impl FactFile<'_> {
         key: &str,
         header: Range<usize>,
         example: &str,
-    ) -> Result<Entry<'t, 'i>> {
+    ) -> Checked<Entry<'t, 'i>> {
         table.get_key_value(key).ok_or_else(|| {
-            anyhow!(
-                "fact `{name}` has no `{key}` ({}): add `{key} = {example}`",
-                self.at(header)
+            self.error(
+                header,
+                format!("fact `{name}` has no `{key}`"),
+                format!("add `{key} = {example}`"),
             )
         })
     }
@@ -325,7 +372,7 @@ impl FactFile<'_> {
         table: &DeTable<'_>,
         line: usize,
         header: Range<usize>,
-    ) -> Result<Meta> {
+    ) -> Checked<Meta> {
         let (_, as_of) = self.required(name, table, "as_of", header.clone(), "2025-06-01")?;
         let as_of = self.date(name, "as_of", as_of)?;
         let source = self.string(
@@ -363,68 +410,73 @@ impl FactFile<'_> {
         table: &DeTable<'_>,
         line: usize,
         header: Range<usize>,
-    ) -> Result<Fact> {
+    ) -> Checked<Fact> {
         self.check_keys("fact", name, table, FACT_KEYS)?;
         let mut meta = self.meta(name, table, line, header.clone())?;
         if let Some(entry) = table.get_key_value("label") {
             meta.label = self.texts(name, entry)?;
         }
         let (value_key, value) = self.required(name, table, "value", header, "140000")?;
-        let at = self.at(value.span());
         let unit = match table.get("unit") {
             None => Unit::Plain,
             Some(unit) => match unit.get_ref().as_str() {
                 Some("percent") => Unit::Percent,
-                _ => bail!(
-                    "fact `{name}` has an unknown `unit` ({}): the only unit is \
-                     `unit = \"percent\"`; leave `unit` out for a plain number",
-                    self.at(unit.span())
-                ),
+                _ => {
+                    return Err(self.error(
+                        unit.span(),
+                        format!("fact `{name}` has an unknown `unit`"),
+                        "the only unit is `unit = \"percent\"`; leave `unit` out for a plain number",
+                    ));
+                }
             },
         };
+        let at = value.span();
         let value = match value.get_ref() {
             DeValue::Integer(_) | DeValue::Float(_) => {
                 Value::Number(self.number(name, value)?, unit)
             }
             DeValue::Array(items) => {
                 let [low, high] = items.as_ref() else {
-                    bail!(
-                        "fact `{name}` ({at}): a range is two numbers, `value = [30, 40]`; \
-                         this one has {} items",
-                        items.len()
-                    );
+                    return Err(self.error(
+                        at,
+                        format!("fact `{name}`: this range has {} items", items.len()),
+                        "a range is two numbers, `value = [30, 40]`",
+                    ));
                 };
                 let (low, high) = (self.number(name, low)?, self.number(name, high)?);
                 if as_f64(low) > as_f64(high) {
-                    bail!(
-                        "fact `{name}` ({at}): a range goes from low to high: swap the two numbers"
-                    );
+                    return Err(self.error(
+                        at,
+                        format!("fact `{name}`: a range goes from low to high"),
+                        "swap the two numbers",
+                    ));
                 }
                 Value::Range(low, high, unit)
             }
             DeValue::Datetime(_) => Value::Date(self.date(name, "value", value)?),
             DeValue::Table(_) => Value::Text(self.texts(name, (value_key, value))?),
-            DeValue::String(_) => bail!(
-                "fact `{name}` ({at}): a text value needs one text per language: \
-                 write `value = {{ {} }}`",
-                self.languages
-                    .iter()
-                    .map(|l| format!("{l} = \"…\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            DeValue::Boolean(_) => bail!(
-                "fact `{name}` ({at}): `true`/`false` is not a supported value; use an integer \
-                 (140000), a decimal (0.5), a range ([30, 40]), a date (2025-01-20) or a text \
-                 per language ({{ en = \"…\" }})"
-            ),
+            DeValue::String(_) => {
+                return Err(self.error(
+                    at,
+                    format!("fact `{name}`: a text value needs one text per language"),
+                    format!("write `value = {{ {} }}`", self.example_texts()),
+                ));
+            }
+            DeValue::Boolean(_) => {
+                return Err(self.error(
+                    at,
+                    format!("fact `{name}`: `true`/`false` is not a supported value"),
+                    "use an integer (140000), a decimal (0.5), a range ([30, 40]), a date \
+                     (2025-01-20) or a text per language ({ en = \"…\" })",
+                ));
+            }
         };
         if unit == Unit::Percent && !matches!(value, Value::Number(..) | Value::Range(..)) {
-            bail!(
-                "fact `{name}` ({}): `unit = \"percent\"` applies only to numbers and ranges: \
-                 remove it",
-                self.at(table.get("unit").map_or(value_span(table), |u| u.span()))
-            );
+            return Err(self.error(
+                table.get("unit").map_or(value_span(table), |u| u.span()),
+                format!("fact `{name}`: `unit = \"percent\"` applies only to numbers and ranges"),
+                "remove it",
+            ));
         }
         Ok(Fact {
             name: name.to_owned(),
@@ -439,7 +491,7 @@ impl FactFile<'_> {
         table: &DeTable<'_>,
         line: usize,
         header: Range<usize>,
-    ) -> Result<Table> {
+    ) -> Checked<Table> {
         self.check_keys("table", name, table, TABLE_KEYS)?;
         let meta = self.meta(name, table, line, header.clone())?;
         let example = format!("{{ {} }}", self.example_texts());
@@ -456,34 +508,36 @@ impl FactFile<'_> {
             self.required(name, table, "columns", header.clone(), &columns_example)?;
         let columns = self.text_list(name, columns_key, columns_value)?;
         if columns.is_empty() {
-            bail!(
-                "table `{name}` has no columns ({}): add at least one `{{ {} }}`",
-                self.at(columns_value.span()),
-                self.example_texts()
-            );
+            return Err(self.error(
+                columns_value.span(),
+                format!("table `{name}` has no columns"),
+                format!("add at least one `{example}`"),
+            ));
         }
+        let short = name.split_once('.').map_or(name, |(_, key)| key);
+        let rows_help = format!("add `[[{short}.rows]]` with `label` and `cells`");
         let (rows_key, rows_value) = table.get_key_value("rows").ok_or_else(|| {
-            anyhow!(
-                "table `{name}` has no rows ({}): add `[[{}.rows]]` with `label` and `cells`",
-                self.at(header.clone()),
-                name.split_once('.').map_or(name, |(_, key)| key)
+            self.error(
+                header.clone(),
+                format!("table `{name}` has no rows"),
+                rows_help.as_str(),
             )
         })?;
         let DeValue::Array(items) = rows_value.get_ref() else {
-            bail!(
-                "table `{name}` ({}): `rows` must be a list of rows, each written \
-                 `[[{}.rows]]` with `label` and `cells`",
-                self.at(rows_key.span()),
-                name.split_once('.').map_or(name, |(_, key)| key)
-            );
+            return Err(self.error(
+                rows_key.span(),
+                format!("table `{name}`: `rows` must be a list of rows"),
+                format!("write each row `[[{short}.rows]]` with `label` and `cells`"),
+            ));
         };
         let mut rows = Vec::with_capacity(items.len());
         for item in items.iter() {
             let DeValue::Table(row) = item.get_ref() else {
-                bail!(
-                    "table `{name}` ({}): each row is a table with `label` and `cells`",
-                    self.at(item.span())
-                );
+                return Err(self.error(
+                    item.span(),
+                    format!("table `{name}`: each row is a table with `label` and `cells`"),
+                    rows_help.as_str(),
+                ));
             };
             self.check_keys("a row of table", name, row, ROW_KEYS)?;
             let label = self.texts(
@@ -494,22 +548,24 @@ impl FactFile<'_> {
                 self.required(name, row, "cells", item.span(), &columns_example)?;
             let cells = self.text_list(name, cells_key, cells_value)?;
             if cells.len() != columns.len() {
-                bail!(
-                    "table `{name}` ({}): this row has {} cells but the table has {} columns: \
-                     give every row one cell per column",
-                    self.at(cells_key.span()),
-                    cells.len(),
-                    columns.len()
-                );
+                return Err(self.error(
+                    cells_key.span(),
+                    format!(
+                        "table `{name}`: this row has {} cells but the table has {} columns",
+                        cells.len(),
+                        columns.len()
+                    ),
+                    "give every row one cell per column",
+                ));
             }
             rows.push(Row { label, cells });
         }
         if rows.is_empty() {
-            bail!(
-                "table `{name}` has no rows ({}): add `[[{}.rows]]` with `label` and `cells`",
-                self.at(rows_key.span()),
-                name.split_once('.').map_or(name, |(_, key)| key)
-            );
+            return Err(self.error(
+                rows_key.span(),
+                format!("table `{name}` has no rows"),
+                rows_help.as_str(),
+            ));
         }
         Ok(Table {
             name: name.to_owned(),
@@ -534,14 +590,17 @@ impl FactFile<'_> {
         name: &str,
         key: &Spanned<std::borrow::Cow<'_, str>>,
         value: &Spanned<DeValue<'_>>,
-    ) -> Result<Vec<Texts>> {
+    ) -> Checked<Vec<Texts>> {
         let DeValue::Array(items) = value.get_ref() else {
-            bail!(
-                "fact `{name}` ({}): `{}` must be a list of texts, `[ {{ {} }}, … ]`",
-                self.at(key.span()),
-                key.get_ref(),
-                self.example_texts()
-            );
+            return Err(self.error(
+                key.span(),
+                format!("fact `{name}`: `{}` must be a list of texts", key.get_ref()),
+                format!(
+                    "write `{} = [ {{ {} }}, … ]`",
+                    key.get_ref(),
+                    self.example_texts()
+                ),
+            ));
         };
         items
             .iter()
@@ -549,96 +608,126 @@ impl FactFile<'_> {
             .collect()
     }
 
-    fn texts(&self, name: &str, (key, value): Entry<'_, '_>) -> Result<Texts> {
+    fn texts(&self, name: &str, (key, value): Entry<'_, '_>) -> Checked<Texts> {
         self.texts_at(name, key.get_ref(), value)
     }
 
     /// A `{ en = "…", es = "…" }` table with exactly the site's languages.
-    fn texts_at(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Texts> {
-        let at = self.at(value.span());
+    fn texts_at(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Checked<Texts> {
         let DeValue::Table(table) = value.get_ref() else {
-            bail!(
-                "fact `{name}` ({at}): `{key}` needs one text per language: \
-                 `{key} = {{ {} }}`",
-                self.example_texts()
-            );
+            return Err(self.error(
+                value.span(),
+                format!("fact `{name}`: `{key}` needs one text per language"),
+                format!("write `{key} = {{ {} }}`", self.example_texts()),
+            ));
         };
         let mut texts = BTreeMap::new();
         for (lang, text) in table.iter() {
             let lang_str: &str = lang.get_ref();
             if !self.languages.iter().any(|l| l == lang_str) {
-                bail!(
-                    "fact `{name}` has a text in `{lang_str}`, which is not a language of the \
-                     site ({}): use one of {}",
-                    self.at(lang.span()),
-                    self.languages
-                        .iter()
-                        .map(|l| format!("`{l}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
+                return Err(self.error(
+                    lang.span(),
+                    format!(
+                        "fact `{name}` has a text in `{lang_str}`, which is not a language of the site"
+                    ),
+                    format!(
+                        "use one of {}",
+                        self.languages
+                            .iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
             }
             let Some(text) = text.get_ref().as_str() else {
-                bail!(
-                    "fact `{name}` ({}): the `{lang_str}` text of `{key}` must be a string in quotes",
-                    self.at(text.span())
-                );
+                return Err(self.error(
+                    text.span(),
+                    format!("fact `{name}`: the `{lang_str}` text of `{key}` is not a string"),
+                    "write it in \"double quotes\"",
+                ));
             };
             texts.insert(lang_str.to_owned(), text.to_owned());
         }
         for lang in self.languages {
             if !texts.contains_key(lang) {
-                bail!(
-                    "fact `{name}` has no text in `{lang}` ({at}): add `{lang} = \"…\"` to `{key}`"
-                );
+                return Err(self.error(
+                    value.span(),
+                    format!("fact `{name}` has no text in `{lang}`"),
+                    format!("add `{lang} = \"…\"` to `{key}`"),
+                ));
             }
         }
         Ok(Texts(texts))
     }
 
-    fn string(&self, name: &str, (key, value): Entry<'_, '_>) -> Result<String> {
+    fn string(&self, name: &str, (key, value): Entry<'_, '_>) -> Checked<String> {
         match value.get_ref().as_str() {
             Some(s) if !s.trim().is_empty() => Ok(s.to_owned()),
-            _ => bail!(
-                "fact `{name}` ({}): `{}` must be a non-empty string in quotes",
-                self.at(value.span()),
-                key.get_ref()
-            ),
+            _ => Err(self.error(
+                value.span(),
+                format!(
+                    "fact `{name}`: `{}` must be a non-empty text",
+                    key.get_ref()
+                ),
+                "write it in \"double quotes\"",
+            )),
         }
     }
 
-    fn number(&self, name: &str, value: &Spanned<DeValue<'_>>) -> Result<Number> {
-        let at = self.at(value.span());
+    fn number(&self, name: &str, value: &Spanned<DeValue<'_>>) -> Checked<Number> {
+        let at = value.span();
         match value.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
                 .map(Number::Integer)
-                .map_err(|_| anyhow!("fact `{name}` ({at}): the integer {i} is too large")),
+                .map_err(|_| {
+                    self.error(
+                        at,
+                        format!("fact `{name}`: the integer {i} is too large"),
+                        "write a smaller number, or a decimal",
+                    )
+                }),
             DeValue::Float(f) => match f.as_str().parse::<f64>() {
                 Ok(x) if x.is_finite() => Ok(Number::Decimal(x)),
-                _ => bail!("fact `{name}` ({at}): `{f}` is not a finite number"),
+                _ => Err(self.error(
+                    at,
+                    format!("fact `{name}`: `{f}` is not a finite number"),
+                    "write a decimal such as 0.5",
+                )),
             },
-            _ => bail!(
-                "fact `{name}` ({at}): a range is two numbers, `value = [30, 40]`; \
-                 this item is not a number"
-            ),
+            _ => Err(self.error(
+                at,
+                format!("fact `{name}`: this item of the range is not a number"),
+                "a range is two numbers, `value = [30, 40]`",
+            )),
         }
     }
 
-    fn date(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Date> {
-        let at = self.at(value.span());
+    fn date(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Checked<Date> {
+        let at = value.span();
         let hint = format!("write a TOML date without quotes, `{key} = 2025-06-01`");
         let DeValue::Datetime(dt) = value.get_ref() else {
-            bail!("fact `{name}` ({at}): `{key}` is not a date: {hint}");
+            return Err(self.error(at, format!("fact `{name}`: `{key}` is not a date"), hint));
         };
         let (Some(d), None, None) = (dt.date, dt.time, dt.offset) else {
-            bail!("fact `{name}` ({at}): `{key}` must be a date without a time: {hint}");
+            return Err(self.error(
+                at,
+                format!("fact `{name}`: `{key}` must be a date without a time"),
+                hint,
+            ));
         };
         Date::new(
             i16::try_from(d.year).unwrap_or(i16::MAX),
             i8::try_from(d.month).unwrap_or(i8::MAX),
             i8::try_from(d.day).unwrap_or(i8::MAX),
         )
-        .map_err(|e| anyhow!("fact `{name}` ({at}): `{key}` is not a valid date: {e}"))
+        .map_err(|e| {
+            self.error(
+                at,
+                format!("fact `{name}`: `{key}` is not a valid date ({e})"),
+                hint,
+            )
+        })
     }
 }
 
@@ -673,7 +762,7 @@ impl Facts {
             .facts
             .keys()
             .chain(self.tables.keys())
-            .map(|known| (edit_distance(name, known), known))
+            .map(|known| (strsim::levenshtein(name, known), known))
             .min();
         match closest {
             Some((distance, known)) if distance <= (name.chars().count() / 3).max(2) => {
@@ -684,22 +773,6 @@ impl Facts {
                 .to_string(),
         }
     }
-}
-
-/// Levenshtein distance, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// Facts and tables whose `as_of` is more than `review_days` days before `today`, by name.
@@ -907,11 +980,14 @@ mod tests {
         vec!["en".to_owned(), "es".to_owned()]
     }
 
-    fn load_one(text: &str) -> Result<Facts> {
-        load(
+    fn load_one(text: &str) -> Result<Facts, crate::diag::Errors> {
+        let report = Report::default();
+        let facts = load(
             &[(PathBuf::from("content/facts/mexico.toml"), text.to_owned())],
             &langs(),
-        )
+            &report,
+        );
+        report.check().map(|()| facts)
     }
 
     fn err(text: &str) -> String {
@@ -1117,8 +1193,7 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
     #[test]
     fn toml_syntax_error_keeps_line() {
         let e = err("[a]\nvalue = = 3\n");
-        assert!(e.contains("content/facts/mexico.toml"), "{e}");
-        assert!(e.contains("line 2"), "{e}");
+        assert!(e.starts_with("content/facts/mexico.toml:2: "), "{e}");
     }
 
     const HEAD: &str = "as_of = 2025-06-01\nsource = \"S\"\nsource_url = \"https://e.org\"\n";
@@ -1146,7 +1221,7 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
             let e = err(text);
             assert!(
                 e.contains(&format!(
-                    "fact `mexico.x` has no `{key}` (content/facts/mexico.toml:2)"
+                    "content/facts/mexico.toml:2: fact `mexico.x` has no `{key}`"
                 )),
                 "{e}"
             );
@@ -1157,7 +1232,9 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
     fn unknown_key() {
         let e = err(&format!("[claims_2023]\nvalue = 1\n{HEAD}sorce = \"x\"\n"));
         assert!(
-            e.starts_with("unknown key `sorce` in fact `mexico.claims_2023` (content/facts/mexico.toml:6); expected one of `value`"),
+            e.starts_with(
+                "content/facts/mexico.toml:6: unknown key `sorce` in fact `mexico.claims_2023`"
+            ) && e.contains("expected one of `value`"),
             "{e}"
         );
     }
@@ -1166,14 +1243,15 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
     fn missing_and_unknown_languages() {
         let e = err(&format!("[x]\n{HEAD}value = {{ en = \"a\" }}\n"));
         assert!(
-            e.contains("fact `mexico.x` has no text in `es` (content/facts/mexico.toml:5): add `es = \"…\"`"),
+            e.contains("content/facts/mexico.toml:5: fact `mexico.x` has no text in `es`")
+                && e.contains("add `es = \"…\"`"),
             "{e}"
         );
         let e = err(&format!(
             "[x]\nvalue = 1\n{HEAD}label = {{ en = \"a\", es = \"b\", fr = \"c\" }}\n"
         ));
         assert!(
-            e.contains("`fr`, which is not a language of the site (content/facts/mexico.toml:6)"),
+            e.contains("content/facts/mexico.toml:6: fact `mexico.x` has a text in `fr`, which is not a language of the site"),
             "{e}"
         );
         let e = err(&format!(
@@ -1182,7 +1260,7 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
              label = {{ en = \"l\", es = \"l\" }}\ncells = [{{ en = \"x\" }}]\n"
         ));
         assert!(
-            e.contains("fact `mexico.t` has no text in `es` (content/facts/mexico.toml:11)"),
+            e.contains("content/facts/mexico.toml:11: fact `mexico.t` has no text in `es`"),
             "{e}"
         );
     }
@@ -1191,51 +1269,73 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
     fn bad_values() {
         let e = err(&format!("[x]\n{HEAD}value = true\n"));
         assert!(
-            e.contains("(content/facts/mexico.toml:5): `true`/`false` is not a supported value"),
+            e.contains("mexico.toml:5: fact `mexico.x`: `true`/`false` is not a supported value"),
             "{e}"
         );
         let e = err(&format!("[x]\n{HEAD}value = \"plain\"\n"));
         assert!(
-            e.contains("(content/facts/mexico.toml:5): a text value needs one text per language"),
+            e.contains("mexico.toml:5: fact `mexico.x`: a text value needs one text per language"),
             "{e}"
         );
         let e = err(&format!("[x]\n{HEAD}value = [1, 2, 3]\n"));
         assert!(
-            e.contains("(content/facts/mexico.toml:5): a range is two numbers"),
+            e.contains("mexico.toml:5: fact `mexico.x`: this range has 3 items"),
             "{e}"
         );
         let e = err(&format!("[x]\n{HEAD}value = [1, \"b\"]\n"));
         assert!(
-            e.contains("(content/facts/mexico.toml:5): a range is two numbers"),
+            e.contains("mexico.toml:5: fact `mexico.x`: this item of the range is not a number"),
             "{e}"
         );
         let e = err(&format!("[x]\n{HEAD}value = [40, 30]\n"));
         assert!(
-            e.contains("(content/facts/mexico.toml:5): a range goes from low to high"),
+            e.contains("mexico.toml:5: fact `mexico.x`: a range goes from low to high"),
             "{e}"
         );
         let e = err(&format!("[x]\n{HEAD}value = 3\nunit = \"percentage\"\n"));
         assert!(
-            e.contains("fact `mexico.x` has an unknown `unit` (content/facts/mexico.toml:6)"),
+            e.contains("mexico.toml:6: fact `mexico.x` has an unknown `unit`"),
             "{e}"
         );
         let e = err(&format!(
             "[x]\n{HEAD}value = 2025-01-01\nunit = \"percent\"\n"
         ));
         assert!(
-            e.contains("(content/facts/mexico.toml:6): `unit = \"percent\"` applies only"),
+            e.contains("mexico.toml:6: fact `mexico.x`: `unit = \"percent\"` applies only"),
             "{e}"
         );
         let e = err("[x]\nvalue = 1\nas_of = \"2025-06-01\"\nsource = \"S\"\nsource_url = \"u\"\n");
         assert!(
-            e.contains("(content/facts/mexico.toml:3): `as_of` is not a date"),
+            e.contains("mexico.toml:3: fact `mexico.x`: `as_of` is not a date"),
             "{e}"
         );
         let e = err("top = 1\n");
         assert!(
-            e.contains("`mexico.top` (content/facts/mexico.toml:1) is not a fact"),
+            e.contains("mexico.toml:1: `mexico.top` is not a fact"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn every_broken_fact_is_reported_and_the_good_ones_kept() {
+        let text = format!(
+            "[a]\nvalue = 1\n{HEAD}\n[b]\nvalue = 1\nkind = \"tabel\"\n\n[c]\nvalue = 2\nas_of = 2025-06-01T10:00:00\nsource = \"S\"\nsource_url = \"u\"\n"
+        );
+        let report = Report::default();
+        let facts = load(&[(PathBuf::from("f.toml"), text)], &langs(), &report);
+        let errors = report.check().unwrap_err().0;
+        let lines: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (9, "fact `f.b` has an unknown `kind`"),
+                (13, "fact `f.c`: `as_of` must be a date without a time"),
+            ]
+        );
+        assert!(facts.lookup("f.a").is_some());
     }
 
     #[test]
@@ -1249,7 +1349,9 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
              cells = [{{ en = \"x\", es = \"x\" }}]\n"
         ));
         assert!(
-            e.contains("table `mexico.t` (content/facts/mexico.toml:15): this row has 1 cells but the table has 2 columns"),
+            e.contains(
+                "mexico.toml:15: table `mexico.t`: this row has 1 cells but the table has 2 columns"
+            ),
             "{e}"
         );
     }
@@ -1257,15 +1359,16 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
     #[test]
     fn duplicate_namespace_names_both_files() {
         let text = format!("[x]\nvalue = 1\n{HEAD}");
-        let e = load(
+        let report = Report::default();
+        load(
             &[
                 (PathBuf::from("content/facts/mexico.toml"), text.clone()),
                 (PathBuf::from("content/other/mexico.toml"), text),
             ],
             &langs(),
-        )
-        .unwrap_err()
-        .to_string();
+            &report,
+        );
+        let e = report.check().unwrap_err().to_string();
         assert!(e.contains("`content/facts/mexico.toml`"), "{e}");
         assert!(e.contains("`content/other/mexico.toml`"), "{e}");
         assert!(e.contains("namespace `mexico`"), "{e}");
@@ -1279,7 +1382,6 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
             "did you mean `mexico.claims_2023`?"
         );
         assert!(!facts.unknown_fact_message("zzz").contains("did you mean"));
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -144,7 +144,7 @@ const KNOWN: &[(&str, &str, Option<&str>, bool)] = &[
     ("fr", "Français", None, false),
     ("he", "עברית", None, true),
     ("hi", "हिन्दी", None, false),
-    ("ht", "Kreyòl ayisyen", None, false),
+    ("ht", "Kreyòl ayisyen", Some("fr-HT"), false),
     ("it", "Italiano", None, false),
     ("ps", "پښتو", None, true),
     ("pt", "Português", None, false),
@@ -500,7 +500,11 @@ fn site_files(langs: &[Lang], today: jiff::civil::Date) -> BTreeMap<PathBuf, Str
 
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("site.toml"), site_toml(&per_lang));
-    files.insert(PathBuf::from(".gitignore"), "public/\n".to_string());
+    // The picture cache (crate::images) is rebuilt by any build: never worth committing.
+    files.insert(
+        PathBuf::from(".gitignore"),
+        "public/\n.senda-cache/\n".to_string(),
+    );
     files.insert(
         PathBuf::from("content/facts/rules.toml"),
         fact_file(&per_lang, today),

@@ -8,10 +8,13 @@ pub mod content;
 pub mod diag;
 pub mod facts;
 pub mod fsx;
+pub mod github;
 pub mod html;
 pub mod i18n;
+pub mod images;
 pub mod import;
 pub mod init;
+mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -45,6 +48,7 @@ pub fn build(config: &Config, options: &BuildOptions, report: &Report) -> Result
         files: files.into_files(),
         pages: rendering.pages,
         sources: rendering.sources,
+        heaviest: rendering.heaviest,
     })
 }
 
@@ -57,13 +61,18 @@ pub fn build_to(
     report: &Report,
     out: &std::path::Path,
 ) -> Result<(Site, usize)> {
+    let loaded = load(config, options, report)?;
+    for warning in content::untranslated(config, &loaded.content) {
+        report.warn(warning);
+    }
     let staging = output::Staging::new(out)?;
-    let rendering = build_into(config, options, report, &staging)?;
+    let rendering = render::render(loaded.sources(), &options.render, report, &staging)?;
     let written = staging.commit()?;
     let site = Site {
         files: Default::default(),
         pages: rendering.pages,
         sources: rendering.sources,
+        heaviest: rendering.heaviest,
     };
     Ok((site, written))
 }
@@ -94,6 +103,8 @@ pub struct Loaded {
     pub strings: Arc<i18n::Strings>,
     /// The theme's templates, compiled with the strings.
     pub templates: render::Templates,
+    /// The site's pictures, processed.
+    pub images: images::Processed,
 }
 
 impl Loaded {
@@ -106,6 +117,7 @@ impl Loaded {
             strings: &self.strings,
             theme: &self.theme,
             templates: &self.templates,
+            images: &self.images,
         }
     }
 }
@@ -113,17 +125,23 @@ impl Loaded {
 /// Reads and parses every source: content, facts, theme, interface strings; compiles the
 /// templates.
 pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<Loaded> {
-    let content = content::load(
+    let mut content = content::load(
         config,
         content::LoadOptions {
             drafts: options.drafts,
         },
         report,
     )?;
-    report.check()?;
+    // Pictures are processed, never copied as they are: a photo's metadata may hold where
+    // it was taken.
+    let (pictures, others) = images::sources(&config.root, &content.assets);
+    content.assets = others;
+    let cache = images::cache_dir(&config.root);
+    let images = images::process(&pictures, &config.images, Some(&cache), report);
     warn_not_built(config, report);
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let facts = facts::load(&content.fact_files, &languages)?;
+    let facts = facts::load(&content.fact_files, &languages, report);
+    report.check()?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
     let templates = render::Templates::load(&theme, &strings, config, report)?;
@@ -135,6 +153,7 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
         theme,
         strings,
         templates,
+        images,
     })
 }
 
@@ -172,8 +191,17 @@ pub fn summary(
         .iter()
         .map(|(lang, n)| format!("{lang} {n}"))
         .collect();
+    let heaviest = site
+        .heaviest
+        .as_ref()
+        .map_or(String::new(), |(url, bytes)| {
+            format!(
+                "; heaviest page {url}: {} of pictures",
+                images::markup::kilobytes(*bytes)
+            )
+        });
     format!(
-        "Built {} pages ({}), {written} files in {}, {:.2} s{}",
+        "Built {} pages ({}), {written} files in {}, {:.2} s{}{heaviest}",
         site.pages.values().sum::<usize>(),
         pages.join(", "),
         out.display(),

@@ -22,8 +22,10 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Prepares `.NAME.senda-new-PID` beside `out`.
+    /// Prepares `.NAME.senda-new-PID` beside `out`, after checking that the old output can be
+    /// replaced: a failure after the old output was moved aside would leave it half removed.
     pub fn new(out: &Path) -> Result<Staging> {
+        check_replaceable(out)?;
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -117,6 +119,67 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.fresh);
         }
     }
+}
+
+/// Fails, saying what to do, when `out` exists and is not a folder, or when the old output
+/// cannot be moved aside and removed: a folder that is read-only or marked immutable, at any
+/// depth, or a file marked immutable. Checks without writing anything.
+fn check_replaceable(out: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        anyhow::bail!(
+            "the output `{}` is a file, not a folder: senda writes the site into a folder; move the file away or choose another folder with --out",
+            out.display()
+        );
+    }
+    for entry in walkdir::WalkDir::new(out) {
+        let entry =
+            entry.with_context(|| format!("cannot read the old output `{}`", out.display()))?;
+        if let Some(why) = unremovable(entry.path(), entry.file_type().is_dir()) {
+            anyhow::bail!(
+                "cannot replace the output `{}`: `{}` {why}; nothing was changed",
+                out.display(),
+                entry.path().display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Why `path` could not be removed along with the old output, if it could not.
+#[cfg(unix)]
+fn unremovable(path: &Path, is_dir: bool) -> Option<&'static str> {
+    use rustix::fs::Access;
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{AtFlags, CWD, StatxAttributes, StatxFlags};
+        let flags = rustix::fs::statx(
+            CWD,
+            path,
+            AtFlags::SYMLINK_NOFOLLOW,
+            StatxFlags::BASIC_STATS,
+        )
+        .map(|s| s.stx_attributes & s.stx_attributes_mask)
+        .unwrap_or(StatxAttributes::empty());
+        if flags.intersects(StatxAttributes::IMMUTABLE | StatxAttributes::APPEND) {
+            return Some(
+                "is marked immutable or append-only (see lsattr; chattr -i -a removes the mark)",
+            );
+        }
+    }
+    // A folder's entries can be removed only when it is writable (and searchable).
+    if is_dir && rustix::fs::access(path, Access::WRITE_OK | Access::EXEC_OK).is_err() {
+        return Some("is read-only (chmod -R u+w makes it writable) or on a read-only disk");
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn unremovable(path: &Path, is_dir: bool) -> Option<&'static str> {
+    let readonly = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+    (is_dir && readonly).then_some("is read-only")
 }
 
 /// Removes a folder, its subfolders in parallel: a large site's old copy is thousands of

@@ -2,11 +2,11 @@
 //! on every change and tells open pages to reload.
 //!
 //! The shape follows mdBook's serve: the HTTP server on its own threads, the rest plain
-//! synchronous code. The server is `tiny_http`: synchronous and small (four small dependencies,
-//! no async runtime to compile or reason about), which fits a pipeline that is synchronous from
-//! end to end. Server-Sent Events need one thread per open page, which is nothing for a preview
-//! that a handful of tabs look at. Nothing is written to disk: the server answers from the
-//! [`Site`] of the last good build, held in an `Arc` that a successful rebuild swaps.
+//! synchronous code. The server ([`server`]) is small and synchronous, which fits a pipeline
+//! that is synchronous from end to end. Server-Sent Events need one thread per open page, which
+//! is nothing for a preview that a handful of tabs look at. Nothing is written to disk: the
+//! server answers from the [`Site`] of the last good build, held in an `Arc` that a successful
+//! rebuild swaps.
 //!
 //! When the only change is the text of one page (its front matter byte for byte the same, not
 //! a glossary entry, no other file touched), the page is re-rendered alone, in every language,
@@ -16,10 +16,11 @@
 //! site: correctness first.
 
 mod http;
+mod server;
 mod watch;
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -42,8 +43,9 @@ pub const RELOAD_SCRIPT: &str = r#"<script>(()=>{let lost=false;const go=()=>{co
 /// pages re-rendered alone (the one-page guides, the link checks).
 const CATCH_UP: Duration = Duration::from_millis(1500);
 
-/// Number of threads answering ordinary requests (event streams get a thread each).
-const WORKERS: usize = 4;
+/// After a failed build, how long a following write may come and fix it before the error is
+/// shown: editors that save in several small writes should not flash the error overlay.
+const SETTLE: Duration = Duration::from_millis(250);
 
 /// Runs the preview server until Ctrl-C.
 pub fn run(root: &Path, interface: &str, port: u16, open: bool) -> Result<ExitCode> {
@@ -61,25 +63,25 @@ pub fn run(root: &Path, interface: &str, port: u16, open: bool) -> Result<ExitCo
     let ip: IpAddr = interface.parse().with_context(|| {
         format!("--interface wants an IP address such as 127.0.0.1, not `{interface}`")
     })?;
-    let server = Arc::new(bind(SocketAddr::new(ip, port))?);
-    let addr = server
-        .server_addr()
-        .to_ip()
+    let listener = bind(SocketAddr::new(ip, port))?;
+    let addr = listener
+        .local_addr()
         .context("the server is not listening on an IP address")?;
     let url = format!("http://{addr}/");
     let builder = Arc::new(Builder::new(root, &url));
     let state = Arc::new(State::default());
 
+    // Watch before the first build: a file saved while it runs is then rebuilt after it.
+    let watcher = watch::Watcher::new(root)?;
     let started = Instant::now();
     let result = builder.build();
     state.publish(result, started, &builder);
 
-    for _ in 0..WORKERS {
-        let server = Arc::clone(&server);
+    let hosts = server::Hosts::new(ip, addr.port());
+    {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || http::serve(&server, &state));
+        std::thread::spawn(move || server::run(listener, hosts, state));
     }
-    let watcher = watch::Watcher::new(root)?;
     {
         let state = Arc::clone(&state);
         std::thread::spawn(move || rebuild_loop(watcher, builder, state));
@@ -100,24 +102,23 @@ pub fn run(root: &Path, interface: &str, port: u16, open: bool) -> Result<ExitCo
     }
     // Nothing is on disk, so stopping is just leaving: the threads end with the process.
     let _ = stop_rx.recv();
-    server.unblock();
     println!("Stopped.");
     Ok(ExitCode::SUCCESS)
 }
 
 /// Listens on `addr`, with a message that says what to do when that is impossible.
-fn bind(addr: SocketAddr) -> Result<tiny_http::Server> {
-    tiny_http::Server::http(addr).map_err(|e| {
+fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr).map_err(|e| {
         let port = addr.port();
-        match e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
-            Some(std::io::ErrorKind::AddrInUse) => anyhow::anyhow!(
+        match e.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
                 "port {port} is in use: try --port {}",
                 port.checked_add(1).unwrap_or(1111)
             ),
-            Some(std::io::ErrorKind::PermissionDenied) => {
+            std::io::ErrorKind::PermissionDenied => {
                 anyhow::anyhow!("port {port} needs administrator rights: try --port 1111")
             }
-            Some(std::io::ErrorKind::AddrNotAvailable) => anyhow::anyhow!(
+            std::io::ErrorKind::AddrNotAvailable => anyhow::anyhow!(
                 "{} is not an address of this computer: try --interface 127.0.0.1",
                 addr.ip()
             ),
@@ -128,43 +129,81 @@ fn bind(addr: SocketAddr) -> Result<tiny_http::Server> {
 
 fn rebuild_loop(mut watcher: watch::Watcher, builder: Arc<Builder>, state: Arc<State>) {
     let mut catching_up: Option<std::thread::JoinHandle<()>> = None;
+    let mut pending: Vec<PathBuf> = Vec::new();
     loop {
         let idle = builder.behind.load(Ordering::SeqCst).then_some(CATCH_UP);
-        let Some(changed) = watcher.next_change(idle) else {
-            break;
-        };
+        let mut changed = std::mem::take(&mut pending);
         if changed.is_empty() {
-            // The edits paused: bring the rest of the site up to date in the background.
-            if catching_up.as_ref().is_none_or(|h| h.is_finished()) {
-                let since = builder.generation.load(Ordering::SeqCst);
-                let (builder, state) = (Arc::clone(&builder), Arc::clone(&state));
-                catching_up = Some(std::thread::spawn(move || builder.catch_up(since, &state)));
+            let Some(next) = watcher.next_change(idle) else {
+                break;
+            };
+            if next.is_empty() {
+                // The edits paused: bring the rest of the site up to date in the background.
+                if catching_up.as_ref().is_none_or(|h| h.is_finished()) {
+                    let since = builder.generation.load(Ordering::SeqCst);
+                    let (builder, state) = (Arc::clone(&builder), Arc::clone(&state));
+                    catching_up = Some(std::thread::spawn(move || builder.catch_up(since, &state)));
+                }
+                continue;
             }
-            continue;
+            changed = next;
         }
         builder.generation.fetch_add(1, Ordering::SeqCst);
         let started = Instant::now();
         let names: Vec<String> = changed
             .iter()
-            .map(|p| {
-                p.strip_prefix(&builder.root)
-                    .unwrap_or(p)
-                    .display()
-                    .to_string()
-            })
+            .map(|p| relative(&p.display().to_string(), &builder.root))
             .collect();
         println!("Changed: {}", names.join(", "));
-        match builder.rebuild_text(&changed) {
-            Some(result) => {
+        let outcome = match builder.rebuild_text(&changed) {
+            Some(result) => Outcome::Pages(result),
+            None => Outcome::Site(builder.build()),
+        };
+        if outcome.failed() {
+            // A write that follows may fix it: show the error only if none comes.
+            match watcher.next_change(Some(SETTLE)) {
+                Some(more) if !more.is_empty() => {
+                    pending = changed;
+                    pending.extend(more);
+                    continue;
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        match outcome {
+            Outcome::Pages(result) => {
                 builder.behind.store(result.is_ok(), Ordering::SeqCst);
                 state.publish_pages(result, started, &builder);
             }
-            None => {
+            Outcome::Site(result) => {
                 builder.behind.store(false, Ordering::SeqCst);
-                state.publish(builder.build(), started, &builder);
+                state.publish(result, started, &builder);
             }
         }
     }
+}
+
+/// What a burst of changes produced: pages re-rendered alone, or a whole new site.
+enum Outcome {
+    Pages(Result<HashMap<String, Vec<u8>>>),
+    Site(Result<Site>),
+}
+
+impl Outcome {
+    fn failed(&self) -> bool {
+        match self {
+            Outcome::Pages(result) => result.is_err(),
+            Outcome::Site(result) => result.is_err(),
+        }
+    }
+}
+
+/// `text` with the site folder's path taken out of the paths it names: messages name files
+/// as the translator sees them in the site (`content/x.md`).
+fn relative(text: &str, root: &Path) -> String {
+    let root = root.display().to_string();
+    text.replace(&format!("{root}/"), "").replace(&root, ".")
 }
 
 fn open_browser(url: &str) {
@@ -251,6 +290,7 @@ impl Builder {
                     files: files.into_files(),
                     pages: rendering.pages,
                     sources: rendering.sources,
+                    heaviest: rendering.heaviest,
                 };
                 Ok((site, loaded))
             });
@@ -298,7 +338,7 @@ impl Builder {
         let index = loaded.content.pages.iter().position(|p| p.file == rel)?;
         let page = &loaded.content.pages[index];
         // A glossary entry's text is also on the glossary page: rebuild everything.
-        if page.key.starts_with("glossary/") {
+        if page.key.starts_with(crate::content::GLOSSARY_DIR) {
             return None;
         }
         let text = crate::fsx::read_to_string(path).ok()?;
@@ -324,7 +364,7 @@ impl Builder {
         let warnings = report.warnings();
         let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
         for warning in warnings.iter().filter(|w| !shown.contains(w)) {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", relative(&warning.to_string(), &self.root));
         }
         *shown = warnings;
     }
@@ -409,11 +449,16 @@ impl State {
 
     fn fail(&self, error: &anyhow::Error, builder: &Builder) {
         let problems = problems(error, &builder.root);
+        let mut shown = write(&self.problems);
+        // The same problems again (one deletion is many events): said once is enough.
+        if shown.as_deref() == Some(&problems) {
+            return;
+        }
         eprintln!("error: the build failed; the last good version is still served");
         for p in &problems {
             eprintln!("{}", p.terminal());
         }
-        *write(&self.problems) = Some(Arc::new(problems));
+        *shown = Some(Arc::new(problems));
     }
 
     /// Tells every open page to reload, forgetting the pages that are gone.
@@ -464,14 +509,14 @@ impl Problem {
 /// The diagnostics inside a build error, or its message when it has none.
 fn problems(error: &anyhow::Error, root: &Path) -> Vec<Problem> {
     let from = |d: &Diagnostic| {
-        let file = d.file.strip_prefix(root).unwrap_or(&d.file).display();
+        let file = relative(&d.file.display().to_string(), root);
         Problem {
             place: if d.line > 0 {
                 format!("{file}:{}", d.line)
             } else {
                 file.to_string()
             },
-            message: d.message.clone(),
+            message: relative(&d.message, root),
             snippet: d.snippet.clone().map(|s| (d.line, s)),
             help: d.help.clone(),
         }
@@ -486,7 +531,7 @@ fn problems(error: &anyhow::Error, root: &Path) -> Vec<Problem> {
     }
     vec![Problem {
         place: String::new(),
-        message: format!("{error:#}"),
+        message: relative(&format!("{error:#}"), root),
         snippet: None,
         help: None,
     }]

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use walkdir::WalkDir;
+use anyhow::{Result, bail};
 
 use crate::config::Config;
 
@@ -30,14 +29,20 @@ pub struct Theme {
     pub files: BTreeMap<String, SourceFile>,
     /// `i18n/*.ftl`.
     pub strings: BTreeMap<String, SourceFile>,
+    /// Zola shortcode templates by file name (`note.html`), and the macros and partials they
+    /// may use (`macros/NAME.html`, `partials/NAME.html`): the site's `templates/` over the theme's, over those of the Zola
+    /// theme named in a Zola `config.toml`.
+    pub shortcodes: BTreeMap<String, SourceFile>,
 }
 
 impl Theme {
-    /// Templates: name (`page.html`) and text.
+    /// Templates: name (`page.html`) and text. Shortcodes are not among them: they are
+    /// compiled on their own, with their own context.
     pub fn templates(&self) -> impl Iterator<Item = (&str, &SourceFile)> {
         self.files
             .iter()
             .filter_map(|(path, file)| Some((path.strip_prefix("templates/")?, file)))
+            .filter(|(name, _)| !name.starts_with("shortcodes/"))
     }
 
     /// Static files: path relative to `static/` and file.
@@ -81,7 +86,54 @@ pub fn load(config: &Config) -> Result<Theme> {
         );
     }
     overlay(config, &config.root.join("i18n"), &mut strings)?;
-    Ok(Theme { files, strings })
+    let mut shortcodes = BTreeMap::new();
+    if let Some(zola_theme) = zola_theme(config) {
+        let dir = config.root.join("themes").join(zola_theme);
+        shortcode_files(config, &dir, &mut shortcodes)?;
+    }
+    for (path, file) in &files {
+        if let Some(name) = path.strip_prefix("templates/shortcodes/") {
+            shortcodes.insert(name.to_string(), file.clone());
+        } else if let Some(name) = path
+            .strip_prefix("templates/")
+            .filter(|n| n.starts_with("macros/") || n.starts_with("partials/"))
+        {
+            shortcodes.insert(name.to_string(), file.clone());
+        }
+    }
+    shortcode_files(config, &config.root, &mut shortcodes)?;
+    Ok(Theme {
+        files,
+        strings,
+        shortcodes,
+    })
+}
+
+/// The shortcodes of `dir/templates/shortcodes/` by file name, and the macros and partials
+/// they may import or include (`dir/templates/macros/`, `…/partials/`) as `macros/NAME`.
+fn shortcode_files(
+    config: &Config,
+    dir: &Path,
+    shortcodes: &mut BTreeMap<String, SourceFile>,
+) -> Result<()> {
+    overlay(config, &dir.join("templates/shortcodes"), shortcodes)?;
+    for folder in ["macros", "partials"] {
+        let mut found = BTreeMap::new();
+        overlay(config, &dir.join("templates").join(folder), &mut found)?;
+        for (name, file) in found {
+            shortcodes.insert(format!("{folder}/{name}"), file);
+        }
+    }
+    Ok(())
+}
+
+/// The theme a Zola `config.toml` beside `site.toml` names: a site moved from Zola keeps its
+/// Zola theme's shortcodes without using its page templates.
+fn zola_theme(config: &Config) -> Option<String> {
+    let text = std::fs::read_to_string(config.root.join("config.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let theme = table.get("theme")?.as_str()?;
+    (theme != config.theme).then(|| theme.to_string())
 }
 
 /// The site's own files win over the embedded ones, file by file.
@@ -89,25 +141,12 @@ fn overlay(config: &Config, dir: &Path, files: &mut BTreeMap<String, SourceFile>
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .context("walked outside the theme")?
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.split('/').any(|p| p.starts_with('.')) {
-            continue;
-        }
+    for (path, rel) in crate::fsx::site_files(&config.root, dir)? {
         files.insert(
             rel,
             SourceFile {
-                path: crate::content::display_path(config, entry.path()),
-                bytes: crate::fsx::read(entry.path())?,
+                path: crate::content::display_path(config, &path),
+                bytes: crate::fsx::read(&path)?,
             },
         );
     }

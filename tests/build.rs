@@ -341,7 +341,8 @@ fn summary_line_counts_pages_files_and_time() {
         line.contains(&format!(", {files} files in ")),
         "{line} (there are {files} files)"
     );
-    assert!(line.contains(" s, 3 warnings"), "{line}");
+    // Three from the fixture, one for its untranslated page (issue 15).
+    assert!(line.contains(" s, 4 warnings"), "{line}");
     let seconds: f64 = line
         .rsplit(", ")
         .nth(1)
@@ -466,8 +467,9 @@ fn minified_output_is_small_and_keeps_the_content() {
     assert_eq!(b.html_files(), plain.html_files());
     let page = b.page("es/guia/pedir-asilo/index.html");
     let unminified = plain.page("es/guia/pedir-asilo/index.html");
+    // 92%, not less: the head's link-preview tags are text the minifier must keep.
     assert!(
-        page.len() * 100 < unminified.len() * 90,
+        page.len() * 100 < unminified.len() * 92,
         "{} vs {} bytes",
         page.len(),
         unminified.len()

@@ -1,5 +1,6 @@
-//! Broken sites: each must fail with exit code 1, name the file and the line in that file,
-//! say what is wrong, never panic, and leave the existing output folder exactly as it was.
+//! Broken sites: each must fail with exit code 1, name the file and the line in that file
+//! (in `build`'s message and in `senda check --format json`), say what is wrong, never panic,
+//! and leave the existing output folder exactly as it was.
 //!
 //! Each case is `tests/fixtures/invalid/<case>/`, copied over the small valid site in
 //! `tests/fixtures/invalid/_base/`.
@@ -18,8 +19,10 @@ fn site(case: &str) -> TempDir {
     dir
 }
 
-/// Builds `dir` over an existing output folder and checks the failure; returns stderr.
+/// Builds `dir` over an existing output folder and checks the failure; `location` is
+/// `file:line:` (or `file:` for a whole file). Returns stderr.
 fn fails(dir: &TempDir, location: &str, words: &[&str]) -> String {
+    check_json_names(dir, location);
     write(dir.path(), "public/marker.txt", "the last good build\n");
     write(dir.path(), "public/en/index.html", "<p>old page</p>\n");
     let before = snapshot(&dir.path().join("public"));
@@ -48,6 +51,25 @@ fn fails(dir: &TempDir, location: &str, words: &[&str]) -> String {
         "left behind: {names:?}"
     );
     stderr
+}
+
+/// `senda check --format json` fails and lists an error at `location` (`file:line:`, or
+/// `file:` for line 0).
+fn check_json_names(dir: &TempDir, location: &str) {
+    let (file, line) = match location.trim_end_matches(':').rsplit_once(':') {
+        Some((file, line)) => (file, line.parse().expect("a line number")),
+        None => (location.trim_end_matches(':'), 0),
+    };
+    let output = senda(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let found = json["errors"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .any(|e| e["file"] == serde_json::json!(file) && e["line"] == serde_json::json!(line));
+    assert!(found, "no error at {file}:{line} in:\n{stdout}");
 }
 
 fn case(name: &str, location: &str, words: &[&str]) -> String {
@@ -149,13 +171,14 @@ fn missing_template() {
 
 #[test]
 fn template_error_names_the_template() {
-    // Tera gives no line; the message names the page and the site's template override.
+    // Tera gives no line; the variable it names is found in the site's template override.
     case(
         "template_error",
-        "content/page.md:",
+        "themes/default/templates/page.html:3:",
         &[
-            "themes/default/templates/page.html",
             "`page.subtitle` not found",
+            "from content/page.md",
+            "3 | {{ page.subtitle }}",
         ],
     );
 }
@@ -199,6 +222,39 @@ fn unknown_table() {
 }
 
 #[test]
+fn unknown_shortcode() {
+    case(
+        "unknown_shortcode",
+        "content/page.md:6:",
+        &["unknown shortcode `figur`", "did you mean `figure`", "note"],
+    );
+}
+
+#[test]
+fn shortcode_bad_arguments() {
+    case(
+        "shortcode_bad_arguments",
+        "content/page.md:7:",
+        &[
+            "the shortcode `figure` has arguments that cannot be read",
+            "a.png",
+        ],
+    );
+}
+
+#[test]
+fn shortcode_left_open() {
+    case(
+        "shortcode_left_open",
+        "content/page.md:6:",
+        &[
+            "the shortcode `note` is opened here but never closed",
+            "{% end %}",
+        ],
+    );
+}
+
+#[test]
 fn question_cycle() {
     case(
         "question_cycle",
@@ -209,11 +265,13 @@ fn question_cycle() {
 
 #[test]
 fn answer_leading_nowhere() {
-    case(
+    // Both answers lead to the same missing page: each is reported at its own line.
+    let stderr = case(
         "answer_to_nowhere",
         "content/decide/one.md:5:",
         &["`@/situations/nowhere.md`: there is no such page"],
     );
+    assert!(stderr.contains("content/decide/one.md:6: "), "{stderr}");
 }
 
 #[test]
@@ -248,7 +306,97 @@ fn fact_without_a_date() {
     // The fact's table header is on line 3.
     case(
         "fact_missing_as_of",
-        "fact `g.offices` has no `as_of` (content/facts/g.toml:3)",
-        &["as_of = "],
+        "content/facts/g.toml:3:",
+        &["fact `g.offices` has no `as_of`", "as_of = "],
+    );
+}
+
+#[test]
+fn fact_with_a_date_in_quotes() {
+    case(
+        "fact_bad_date",
+        "content/facts/g.toml:5:",
+        &[
+            "fact `g.offices`: `as_of` is not a date",
+            "as_of = 2025-06-01",
+        ],
+    );
+}
+
+#[test]
+fn fact_of_an_unknown_kind() {
+    case(
+        "fact_unknown_kind",
+        "content/facts/g.toml:4:",
+        &["fact `g.offices` has an unknown `kind`", "kind = \"table\""],
+    );
+}
+
+#[test]
+fn interface_string_line_without_a_key() {
+    // The broken entry is line 5; the parser stops on line 6.
+    case(
+        "ftl_bad_line",
+        "i18n/es.ftl:5:",
+        &["not valid Fluent", "5 | esta línea no tiene clave"],
+    );
+}
+
+#[test]
+fn interface_string_with_a_broken_unicode_escape() {
+    // fluent-syntax panics on this input; senda reports it instead.
+    case(
+        "ftl_unicode_escape",
+        "i18n/es.ftl:4:",
+        &["not valid Fluent", "\\u is followed by 4 hex digits"],
+    );
+}
+
+#[test]
+fn generated_page_slug_that_leaves_the_site() {
+    case(
+        "ftl_slug",
+        "i18n/es.ftl:4:",
+        &["the slug `../../../x`", "`slug-guide`"],
+    );
+}
+
+#[test]
+fn default_language_that_is_not_a_language() {
+    case(
+        "default_language_unknown",
+        "site.toml:3:",
+        &[
+            "`default_language = \"fr\"` is not one of the languages",
+            "en, es",
+        ],
+    );
+}
+
+#[test]
+fn base_url_that_is_not_a_url() {
+    case(
+        "base_url_not_url",
+        "site.toml:2:",
+        &["`broken.example` is not a full URL"],
+    );
+}
+
+#[test]
+fn review_days_beyond_the_calendar() {
+    // jiff panicked on this once.
+    case(
+        "review_days_too_large",
+        "site.toml:14:",
+        &["`review_days = 7304485` is out of range"],
+    );
+}
+
+#[test]
+fn template_error_in_base_reached_through_the_404_page() {
+    case(
+        "template_error_in_base",
+        "themes/default/templates/base.html:5:",
+        &["`page.home_link` not found", "404.html"],
     );
 }

@@ -29,6 +29,12 @@ impl Serve {
 
     /// Starts on a copy of the fixture that `prepare` may change first.
     fn start_with(prepare: impl FnOnce(&Path)) -> Serve {
+        Serve::launch(prepare, |_| {})
+    }
+
+    /// Starts on a copy of the fixture that `prepare` may change first and `meanwhile` changes
+    /// as soon as senda is started, while it builds.
+    fn launch(prepare: impl FnOnce(&Path), meanwhile: impl FnOnce(&Path)) -> Serve {
         let dir = tempfile::tempdir().expect("temp dir");
         copy_dir(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve/site"),
@@ -46,6 +52,7 @@ impl Serve {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start senda serve");
+        meanwhile(&dir.path().join("site"));
         let stderr = drain(child.stderr.take().expect("stderr"), None);
         let (tx, rx) = mpsc::channel();
         let stdout = drain(child.stdout.take().expect("stdout"), Some(tx));
@@ -300,10 +307,9 @@ fn serves_the_site_from_memory_with_the_reload_script() {
 #[test]
 fn media_types() {
     let serve = Serve::start();
-    let png = serve.get("/guide/dot.png");
-    assert_eq!(png.status, 200);
-    assert_eq!(png.header("Content-Type"), Some("image/png"));
-    assert!(png.bytes.starts_with(b"\x89PNG"));
+    // Pictures are never served as they are (their metadata may say where they were taken):
+    // see an_added_picture_shows_at_once_and_a_refused_one_in_the_overlay.
+    assert_eq!(serve.get("/guide/dot.png").status, 404);
     let sitemap = serve.get("/sitemap.xml");
     assert_eq!(
         sitemap.header("Content-Type"),
@@ -383,6 +389,45 @@ fn a_text_edit_renders_that_page_alone_then_the_rest_catches_up() {
 fn slug_of(text: &str) -> Option<&str> {
     let line = text.lines().find(|l| l.starts_with("slug"))?;
     line.split('"').nth(1)
+}
+
+#[test]
+fn an_added_picture_shows_at_once_and_a_refused_one_in_the_overlay() {
+    let serve = Serve::start();
+    let events = serve.events();
+    let guide = serve.site().join("content/guide");
+    std::fs::copy(guide.join("dot.png"), guide.join("photo.png")).expect("add a picture");
+    let file = guide.join("steps.md");
+    let text = std::fs::read_to_string(&file).expect("read page");
+    std::fs::write(&file, format!("{text}\n![A dot](photo.png)\n")).expect("edit");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "shows the picture", |r| {
+        r.body.contains("alt=\"A dot\"")
+    });
+    let webp = page
+        .body
+        .split(['"', ' '])
+        .find(|s| s.starts_with("/guide/photo.") && s.ends_with(".webp"))
+        .expect("a WebP file");
+    let picture = serve.get(webp);
+    assert_eq!(picture.status, 200);
+    assert_eq!(picture.header("Content-Type"), Some("image/webp"));
+    assert!(picture.bytes.starts_with(b"RIFF"));
+
+    std::fs::write(
+        guide.join("photo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<script>alert(1)</script></svg>",
+    )
+    .expect("add a drawing");
+    events.wait_reload();
+    let page = serve.wait_for("/en/guide/steps/", "shows the error", |r| {
+        r.body.contains("senda-error")
+    });
+    assert!(
+        page.body.contains("content/guide/photo.svg:2"),
+        "{}",
+        page.body
+    );
 }
 
 #[test]
@@ -594,4 +639,185 @@ fn ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit}");
+}
+
+/// Sends `request` as written on a new connection; the status of the answer (0 when the
+/// server closed without one) and whether the server then closed the connection.
+fn raw(addr: &str, request: &[u8]) -> (u16, bool) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    // The server may answer and close before reading everything sent.
+    let _ = stream.write_all(request);
+    let mut raw = Vec::new();
+    // Closed: the end of the stream, or a reset when the server did not read all of it.
+    let closed = match stream.read_to_end(&mut raw) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    let status = String::from_utf8_lossy(&raw)
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, closed)
+}
+
+#[test]
+fn a_kept_alive_connection_answers_without_a_stall() {
+    let serve = Serve::start();
+    let mut stream = TcpStream::connect(&serve.addr).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut took = Vec::new();
+    for _ in 0..15 {
+        let started = Instant::now();
+        // One write: written in pieces, the request itself would wait for Nagle.
+        let request = format!("GET /en/ HTTP/1.1\r\nHost: {}\r\n\r\n", serve.addr);
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("a header");
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().expect("a length");
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).expect("the body");
+        took.push(started.elapsed());
+    }
+    took.sort();
+    // Nagle's algorithm held each body back about 40 ms; the median of many requests on a
+    // loaded machine stays far below that without it (the issue asks under 5 ms).
+    assert!(took[took.len() / 2] < Duration::from_millis(20), "{took:?}");
+}
+
+#[test]
+fn a_request_head_over_the_limit_is_refused_and_closed() {
+    let serve = Serve::start();
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: {}\r\n\r\n",
+        "a".repeat(64 * 1024),
+        serve.addr
+    );
+    assert_eq!(raw(&serve.addr, long.as_bytes()), (431, true));
+    // The server still answers.
+    assert_eq!(serve.get("/en/").status, 200);
+}
+
+#[test]
+fn unknown_protocols_and_methods_get_an_error_and_the_connection_closes() {
+    let serve = Serve::start();
+    let addr = &serve.addr;
+    assert_eq!(raw(addr, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), (505, true));
+    assert_eq!(raw(addr, b"HELLO\r\n\r\n"), (400, true));
+    assert_eq!(raw(addr, b"\x16\x03\x01\x00\xa5\x01\x00"), (400, true));
+    let post = format!("POST /en/ HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 2\r\n\r\nhi");
+    assert_eq!(raw(addr, post.as_bytes()), (405, true));
+    let events = format!("DELETE /__senda/events HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    assert_eq!(raw(addr, events.as_bytes()), (405, true));
+}
+
+#[test]
+fn a_foreign_host_is_refused() {
+    let serve = Serve::start();
+    let port = serve.addr.rsplit(':').next().expect("a port");
+    for host in ["rebind.example", "127.0.0.1.nip.io", "localhost"] {
+        let request =
+            format!("GET /en/ HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n");
+        let expected = if host == "localhost" { 200 } else { 403 };
+        assert_eq!(raw(&serve.addr, request.as_bytes()).0, expected, "{host}");
+    }
+    let events = format!("GET /__senda/events HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n");
+    assert_eq!(raw(&serve.addr, events.as_bytes()).0, 403);
+    assert_eq!(
+        raw(&serve.addr, b"GET /en/ HTTP/1.1\r\n\r\n").0,
+        403,
+        "no Host"
+    );
+}
+
+#[test]
+fn idle_connections_are_bounded() {
+    let serve = Serve::start();
+    // The server's bound (64), all held by connections that send nothing.
+    let idle: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(&serve.addr).expect("connect"))
+        .collect();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (status, _) = raw(&serve.addr, b"GET /en/ HTTP/1.1\r\n\r\n");
+        if status == 503 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never refused: {status}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(idle);
+    let request = format!(
+        "GET /en/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        serve.addr
+    );
+    while raw(&serve.addr, request.as_bytes()).0 != 200 {
+        assert!(Instant::now() < deadline, "never answers again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_edit_saved_while_serve_starts_is_shown() {
+    let serve = Serve::launch(
+        |_| {},
+        |site| {
+            let file = site.join("content/guide/steps.md");
+            let text = std::fs::read_to_string(&file).expect("read page");
+            std::fs::write(&file, text.replace("original text", "edited at startup"))
+                .expect("edit");
+        },
+    );
+    serve.wait_for("/en/guide/steps/", "shows the edit", |r| {
+        r.body.contains("edited at startup")
+    });
+}
+
+#[test]
+fn an_editor_saving_in_two_writes_does_not_flash_the_error() {
+    let serve = Serve::start();
+    let file = serve.site().join("content/guide/steps.md");
+    let good = std::fs::read_to_string(&file).expect("read page");
+    let half = &good[..good.find("title").expect("a title") + 8];
+    std::fs::write(&file, half).expect("first write");
+    std::thread::sleep(Duration::from_millis(30));
+    std::fs::write(&file, good.replace("original text", "saved in two")).expect("second write");
+    serve.wait_for("/en/guide/steps/", "shows the save", |r| {
+        r.body.contains("saved in two") && !r.body.contains("senda-error")
+    });
+    let stderr = serve.stderr.lock().map(|s| s.clone()).unwrap_or_default();
+    assert!(!stderr.contains("build failed"), "{stderr}");
+}
+
+#[test]
+fn messages_name_paths_in_the_site_and_a_missing_content_folder_once() {
+    let serve = Serve::start();
+    std::fs::remove_dir_all(serve.site().join("content")).expect("remove content");
+    let page = serve.wait_for("/en/", "shows the error", |r| {
+        r.body.contains("senda-error")
+    });
+    assert!(
+        page.body.contains("this site has no `content` folder"),
+        "{}",
+        page.body
+    );
+    let stderr = serve.stderr.lock().map(|s| s.clone()).unwrap_or_default();
+    assert_eq!(stderr.matches("no `content` folder").count(), 1, "{stderr}");
+    let root = serve.site().canonicalize().expect("the site");
+    assert!(
+        !page.body.contains(&root.display().to_string()),
+        "{}",
+        page.body
+    );
+    assert!(!stderr.contains(&root.display().to_string()), "{stderr}");
 }

@@ -143,16 +143,28 @@ fn bundle_files_sit_beside_every_version_of_the_page() {
     let b = imported();
     let files = b.files();
     for file in [
-        "blog/trip/road.jpg",
-        "es/blog/trip/road.jpg",
-        "blog/first-post/map.png",
+        "blog/trip/notes.txt",
+        "es/blog/trip/notes.txt",
         "files/guide.pdf",
         "demo/index.html",
     ] {
         assert!(files.contains(file), "{file} missing");
     }
+    // A bundle's pictures are not copied as they are (their metadata may say where they
+    // were taken): every version of the page shows the resized copies.
+    assert!(
+        !files.contains("blog/trip/road.jpg"),
+        "the original photo was published"
+    );
     let trip = b.main("es/blog/trip/index.html");
-    assert!(trip.contains("src=\"road.jpg\""), "{trip}");
+    let src = trip
+        .split("src=\"/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no picture in {trip}"));
+    assert!(src.starts_with("blog/trip/road.40."), "{trip}");
+    assert!(files.contains(src), "{src} missing");
+    assert!(trip.contains("alt=\"Camino\""), "{trip}");
 }
 
 #[test]

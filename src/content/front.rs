@@ -1,9 +1,11 @@
 //! Front matter: TOML between `+++` lines or YAML between `---` lines at the top of a
 //! Markdown file, with Zola's keys and senda's own.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize};
+use toml::de::{DeTable, DeValue};
 
 use crate::diag::Diagnostic;
 
@@ -85,6 +87,9 @@ pub struct FrontMatter {
     pub quick_exit: bool,
     /// For translations: hash of the source text the translation was made from.
     pub source_hash: Option<String>,
+    /// For translations: whether a fluent speaker has checked this one. Unset, the language's
+    /// `reviewed` in site.toml decides.
+    pub translation_reviewed: Option<bool>,
     /// Glossary entries: other names of the term in this language.
     #[serde(default)]
     pub term_aliases: Vec<String>,
@@ -98,6 +103,11 @@ pub struct FrontMatter {
     /// Taxonomy terms (read, not yet shown).
     #[serde(default)]
     pub taxonomies: toml::Table,
+    /// The line in the file of each value written, by its path (`title`, `aliases.0`,
+    /// `question.answers.1.next`): from the TOML parser's spans, so that two equal values
+    /// each have their own line.
+    #[serde(skip)]
+    pub lines: BTreeMap<String, usize>,
     // Zola keys whose effect senda has without them (every page of a section is listed on
     // one page; headings always have anchors; there is no search index).
     #[serde(default, rename = "paginate_by")]
@@ -138,11 +148,13 @@ impl Default for FrontMatter {
             circumstances: Vec::new(),
             quick_exit: false,
             source_hash: None,
+            translation_reviewed: None,
             term_aliases: Vec::new(),
             circumstance: None,
             question: None,
             extra: toml::Table::new(),
             taxonomies: toml::Table::new(),
+            lines: BTreeMap::new(),
             _paginate_by: None,
             _paginate_path: None,
             _paginate_reversed: None,
@@ -175,6 +187,7 @@ const KEYS: &[&str] = &[
     "circumstances",
     "quick_exit",
     "source_hash",
+    "translation_reviewed",
     "term_aliases",
     "circumstance",
     "question",
@@ -253,6 +266,38 @@ pub struct Answer {
     pub next: String,
 }
 
+/// The parts of a page's text: where the TOML between the `+++` lines lies, and where the
+/// body starts.
+pub(crate) struct Parts {
+    /// Byte range of the front matter's TOML (without the `+++` lines).
+    pub(crate) toml: std::ops::Range<usize>,
+    /// Byte offset of the body.
+    pub(crate) body_start: usize,
+}
+
+/// Finds the front matter of `source` (after a byte-order mark, if any); `Err(true)` when the
+/// file does not start with `+++`, `Err(false)` when no `+++` line closes it.
+pub(crate) fn split(source: &str) -> Result<Parts, bool> {
+    let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &source[start..];
+    let after_open = rest
+        .strip_prefix("+++\n")
+        .or_else(|| rest.strip_prefix("+++\r\n"))
+        .ok_or(true)?;
+    let toml_start = source.len() - after_open.len();
+    let mut offset = toml_start;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Ok(Parts {
+                toml: toml_start..offset,
+                body_start: offset + line.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(false)
+}
+
 /// A file's front matter, read.
 #[derive(Debug)]
 pub(super) struct Parsed {
@@ -298,7 +343,15 @@ pub(super) fn parse(file: &Path, source: &str) -> Result<Parsed, Box<Diagnostic>
                 serde_ignored::deserialize(serde_norway::Deserializer::from_str(block), &mut note)
                     .map_err(|e| yaml_error(file, source, block_start, &e))
             };
-            let front = front.map_err(Box::new)?;
+            let mut front: FrontMatter = front.map_err(Box::new)?;
+            if fence == "+++"
+                && let Ok(table) = DeTable::parse(block)
+            {
+                let line = |span: std::ops::Range<usize>| {
+                    crate::diag::line_of(source, block_start + span.start)
+                };
+                record_lines(table.get_ref(), "", &line, &mut front.lines);
+            }
             return Ok(Parsed {
                 front,
                 body_start: offset + line.len(),
@@ -368,6 +421,46 @@ pub fn key_line(source: &str, key: &str) -> usize {
                 })
         })
         .map_or(1, |i| i + 1)
+}
+
+impl FrontMatter {
+    /// The line of the value at `path` (see [`FrontMatter::lines`]); 1, the front matter's
+    /// first line, for a value not written in the file.
+    pub fn line(&self, path: &str) -> usize {
+        self.lines.get(path).copied().unwrap_or(1)
+    }
+}
+
+/// Records the line of every value of `table` (and of the tables and lists in it) in `lines`,
+/// by path below `prefix`.
+fn record_lines(
+    table: &DeTable<'_>,
+    prefix: &str,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    lines: &mut BTreeMap<String, usize>,
+) {
+    for (key, value) in table.iter() {
+        let path = format!("{prefix}{}", key.get_ref());
+        record_value(value, path, line, lines);
+    }
+}
+
+fn record_value(
+    value: &toml::Spanned<DeValue<'_>>,
+    path: String,
+    line: &dyn Fn(std::ops::Range<usize>) -> usize,
+    lines: &mut BTreeMap<String, usize>,
+) {
+    match value.get_ref() {
+        DeValue::Table(table) => record_lines(table, &format!("{path}."), line, lines),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                record_value(item, format!("{path}.{i}"), line, lines);
+            }
+        }
+        _ => {}
+    }
+    lines.insert(path, line(value.span()));
 }
 
 #[cfg(test)]
@@ -457,10 +550,14 @@ mod tests {
     }
 
     #[test]
-    fn key_line_finds_the_key() {
-        assert_eq!(
-            key_line("+++\ntitle = \"x\"\nslug = \"a b\"\n+++\n", "slug"),
-            3
-        );
+    fn equal_values_each_have_their_line() {
+        let src = "+++\ntitle = \"A\"\n[question]\nanswers = [\n  { label = \"Yes\", next = \"@/a.md\" },\n  { label = \"No\", next = \"@/a.md\" },\n]\n+++\n";
+        let front = parse(Path::new("a.md"), src)
+            .expect("good front matter")
+            .front;
+        assert_eq!(front.line("title"), 2);
+        assert_eq!(front.line("question.answers.0.next"), 5);
+        assert_eq!(front.line("question.answers.1.next"), 6);
+        assert_eq!(front.line("term_aliases.0"), 1);
     }
 }

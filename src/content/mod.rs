@@ -1,18 +1,35 @@
 //! Loads `content/`: pages with their translations, fact files and other assets.
 
-mod front;
+pub(crate) mod front;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 
 pub use front::{Answer, Circumstance, FrontMatter, Question, SortBy, key_line};
+
+/// The home page's key: the content folder's `_index.md`.
+pub const HOME: &str = "_index.md";
+/// The folder of glossary entries; its `_index.md` is the glossary page.
+pub const GLOSSARY_DIR: &str = "glossary/";
+/// The glossary page's key.
+pub const GLOSSARY: &str = "glossary/_index.md";
+/// The decision guide's first question.
+pub const DECIDE: &str = "decide/_index.md";
+/// The section that lists the circumstance pages.
+pub const SITUATIONS: &str = "situations/_index.md";
+
+/// The glossary id of page `key` (`glossary/asylum.md` -> `asylum`); `None` for pages outside
+/// the glossary and for the glossary page itself.
+pub fn glossary_id(key: &str) -> Option<&str> {
+    let id = key.strip_prefix(GLOSSARY_DIR)?.strip_suffix(".md")?;
+    (id != "_index" && !id.ends_with("/_index")).then_some(id)
+}
 
 /// Whether a source file is a section (`_index.md`) or an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,40 +131,30 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
     let dir = &config.content_dir;
     let mut markdown = Vec::new();
     let mut content = Content::default();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let rel = path
-            .strip_prefix(dir)
-            .context("walked outside content/")?
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.split('/').any(|part| part.starts_with('.')) {
-            continue;
-        }
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "this site has no `content` folder: create it and put the pages in it (senda init DIR makes a site to start from)"
+        );
+    }
+    for (path, rel) in crate::fsx::site_files(&config.root, dir)? {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("md") => markdown.push((path.to_path_buf(), rel)),
+            Some("md") => markdown.push((path, rel)),
             Some("toml") => {
-                let text = crate::fsx::read_to_string(path)?;
-                content.fact_files.push((display_path(config, path), text));
+                let text = crate::fsx::read_to_string(&path)?;
+                content.fact_files.push((display_path(config, &path), text));
             }
-            _ => content.assets.push((path.to_path_buf(), rel)),
+            _ => content.assets.push((path, rel)),
         }
     }
 
-    content.statics = files_under(&config.root.join("static"))?;
+    content.statics = files_under(config, &config.root.join("static"))?;
     let parsed: Vec<Option<Page>> = markdown
         .par_iter()
         .map(|(path, rel)| read_page(config, path, rel, report))
         .collect();
-    let mut pages: Vec<Page> = parsed
-        .into_iter()
-        .flatten()
-        .filter(|p| options.drafts || !p.front.draft)
-        .collect();
+    let mut pages: Vec<Page> = parsed.into_iter().flatten().collect();
+    warn_orphans(config, &pages, report);
+    pages.retain(|p| options.drafts || !p.front.draft);
     let order = |lang: &str| config.languages.iter().position(|l| l.code == lang);
     pages.sort_by(|a, b| (&a.key, order(&a.lang)).cmp(&(&b.key, order(&b.lang))));
     inherit_slugs(config, &mut pages);
@@ -163,25 +170,101 @@ pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Co
 }
 
 /// Every file under `dir` (none when it does not exist), with its path relative to `dir`;
-/// hidden files left out.
-fn files_under(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let mut out = Vec::new();
+/// hidden files left out, and symbolic links out of the site refused (see
+/// [`crate::fsx::site_files`]).
+fn files_under(config: &Config, dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     if !dir.is_dir() {
-        return Ok(out);
+        return Ok(Vec::new());
     }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .context("walked outside the folder")?
-            .to_string_lossy()
-            .replace('\\', "/");
-        if entry.file_type().is_file() && !rel.split('/').any(|part| part.starts_with('.')) {
-            out.push((entry.path().to_path_buf(), rel));
+    crate::fsx::site_files(&config.root, dir)
+}
+
+/// A translation whose original does not exist is built on its own, in no other language, and
+/// out of reach of the original's links: usually a renamed or deleted original.
+fn warn_orphans(config: &Config, pages: &[Page], report: &Report) {
+    let default = &config.default_language().code;
+    let originals: std::collections::HashSet<&str> = pages
+        .iter()
+        .filter(|p| &p.lang == default)
+        .map(|p| p.key.as_str())
+        .collect();
+    for page in pages.iter().filter(|p| !originals.contains(p.key.as_str())) {
+        let original = Path::new("content").join(&page.key);
+        report.warn(
+            Diagnostic::new(
+                &page.file,
+                0,
+                format!(
+                    "this translation has no original: `{}` does not exist",
+                    original.display()
+                ),
+            )
+            .help(format!(
+                "if the original was renamed, rename this file to match it; otherwise add `{}` or delete this file",
+                original.display()
+            )),
+        );
+    }
+}
+
+/// One warning per language that lacks translations, listing the originals its readers see
+/// instead (or that its site leaves out, with `fallback = false`). `build` shows these; `check`
+/// has its own warning per file, with the command that starts each translation.
+pub fn untranslated(config: &Config, content: &Content) -> Vec<Diagnostic> {
+    let default = config.default_language();
+    let mut out = Vec::new();
+    for language in &config.languages[1..] {
+        let missing: Vec<String> = content
+            .by_key
+            .values()
+            .filter(|langs| {
+                langs.contains_key(&default.code) && !langs.contains_key(&language.code)
+            })
+            .filter_map(|langs| {
+                Some(
+                    content.pages[*langs.get(&default.code)?]
+                        .file
+                        .display()
+                        .to_string(),
+                )
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
         }
+        let readers = if config.fallback {
+            format!(
+                "readers of the {} site see them in {}",
+                language.name, default.name
+            )
+        } else {
+            format!(
+                "the {} site leaves them out (fallback = false)",
+                language.name
+            )
+        };
+        let pages = match missing.len() {
+            1 => "1 page has".to_string(),
+            n => format!("{n} pages have"),
+        };
+        out.push(
+            Diagnostic::new(
+                Path::new("content"),
+                0,
+                format!(
+                    "{pages} no {} ({}) translation, {readers}: {}",
+                    language.name,
+                    language.code,
+                    missing.join(", ")
+                ),
+            )
+            .help(format!(
+                "senda status --lang {} lists them; senda translate FILE --to {} starts one",
+                language.code, language.code
+            )),
+        );
     }
-    Ok(out)
+    out
 }
 
 /// The path shown in messages: relative to the site folder.
@@ -205,8 +288,7 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
         Err(e) => {
             // The line of the first byte that is not UTF-8, in the `file:line:` form of
             // every other message.
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = crate::diag::line_of(e.as_bytes(), e.utf8_error().valid_up_to());
             report.error(
                 Diagnostic::new(&file, line, "this file is not UTF-8 text")
                     .help("save it as UTF-8 in your editor (often: Save As, Encoding: UTF-8)"),
@@ -247,13 +329,10 @@ fn read_page(config: &Config, path: &Path, rel: &str, report: &Report) -> Option
     let mode = config.slugify.paths;
     let slug = mode.apply(front.slug.as_deref().or(rest).unwrap_or(name));
     if mode == crate::config::SlugMode::Check
-        && let Some(bad) = slug
-            .chars()
-            .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
+        && let Some(problem) = slug_problem(&slug)
     {
-        let line = front::key_line(&source, "slug");
         report.error(
-            Diagnostic::new(&file, line, format!("the slug `{slug}` has the character `{bad}`, which does not belong in a web address"))
+            Diagnostic::new(&file, key_line(&source, "slug"), problem)
                 .help("use lowercase letters, digits and hyphens: slug = \"pedir-asilo\"")
                 .with_source(&source),
         );
@@ -349,6 +428,16 @@ fn humanize(name: &str) -> String {
     }
 }
 
+/// What is wrong with `slug` as one segment of a web address, if anything.
+pub(crate) fn slug_problem(slug: &str) -> Option<String> {
+    let bad = slug
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))?;
+    Some(format!(
+        "the slug `{slug}` has the character `{bad}`, which does not belong in a web address"
+    ))
+}
+
 /// `guide/apply.es.md` -> (`guide/apply.md`, `es`); `guide/apply.md` -> (same, default).
 fn split_language(config: &Config, rel: &str) -> Result<(String, String), String> {
     let default = &config.default_language().code;
@@ -406,10 +495,14 @@ fn inherit_slugs(config: &Config, pages: &mut [Page]) {
 }
 
 /// Line of `text` (a value written in the front matter) in `source`, or 1 when it cannot be
-/// found as written (escaped characters).
+/// found as written (escaped characters). Markdown written in front matter (a
+/// circumstance's recommendation and steps) and list items (aliases) need it; other values
+/// have their line in [`FrontMatter::line`]. A value written in quotes is looked for quoted first, so
+/// `aliases = ["a b"]` is found on its own line, not inside a description that holds "a b".
 pub fn front_line(source: &str, text: &str) -> usize {
-    source
-        .find(text)
+    [format!("\"{text}\""), format!("'{text}'"), text.to_string()]
+        .iter()
+        .find_map(|written| source.find(written.as_str()))
         .map_or(1, |offset| crate::diag::line_of(source, offset))
 }
 
@@ -460,6 +553,14 @@ mod tests {
     }
 
     #[test]
+    fn a_quoted_value_is_found_on_its_own_line() {
+        let source = "+++\ndescription = \"one who asks for asylum\"\naliases = [\"asks for asylum\"]\n+++\n";
+        assert_eq!(front_line(source, "asks for asylum"), 3);
+        assert_eq!(front_line(source, "one who"), 2);
+        assert_eq!(front_line(source, "nowhere"), 1);
+    }
+
+    #[test]
     fn bundles_and_dated_names() {
         assert_eq!(
             place("blog/post/index.md"),
@@ -482,6 +583,13 @@ mod tests {
         assert_eq!(date_prefix("2022-13-45-x").0, None);
         assert_eq!(date_prefix("20220527-x").0, None);
         assert_eq!(humanize("web-development"), "Web development");
+    }
+
+    #[test]
+    fn glossary_ids_come_from_entry_keys() {
+        assert_eq!(glossary_id("glossary/asylum.md"), Some("asylum"));
+        assert_eq!(glossary_id(GLOSSARY), None);
+        assert_eq!(glossary_id("guide/asylum.md"), None);
     }
 
     #[test]

@@ -192,9 +192,13 @@ mod tests {
         let guide = links(&anchors);
         let mut headings = Vec::new();
         let parser = Parser::new_ext("- # Uno\n", crate::markdown::options()).into_offset_iter();
-        let events = super::super::headings::HeadingIds::new(parser, &mut headings)
-            .map(|(e, _)| e)
-            .collect();
+        let events = super::super::headings::HeadingIds::new(
+            parser,
+            &mut headings,
+            crate::config::SlugMode::Check,
+        )
+        .map(|(e, _)| e)
+        .collect();
         let (page, chapter) = page_and_chapter(events, &guide, &[], 16, false);
         assert_eq!(page, "<ul>\n<li>\n<h1 id=\"uno\">Uno</h1>\n</li>\n</ul>\n");
         assert_eq!(chapter, page.replace("\"uno\"", "\"p-a--uno\""));

@@ -7,6 +7,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::Heading;
+use crate::config::SlugMode;
 
 /// Gives headings their ids and records them, in order, in `headings`. A heading's events are
 /// held back until its end, since its id comes from its whole text.
@@ -16,6 +17,8 @@ use super::Heading;
 pub(crate) struct HeadingIds<'a, 'e, I> {
     events: I,
     headings: &'e mut Vec<Heading>,
+    /// How a heading's text becomes its id.
+    mode: SlugMode,
     /// How many times each id has been used on the page.
     seen: HashMap<String, usize>,
     /// A finished heading's events, to return.
@@ -27,10 +30,11 @@ where
     I: Iterator<Item = (Event<'a>, Range<usize>)>,
 {
     /// Wraps `events`; headings found go to `headings`.
-    pub(crate) fn new(events: I, headings: &'e mut Vec<Heading>) -> Self {
+    pub(crate) fn new(events: I, headings: &'e mut Vec<Heading>, mode: SlugMode) -> Self {
         HeadingIds {
             events,
             headings,
+            mode,
             seen: HashMap::new(),
             ready: VecDeque::new(),
         }
@@ -64,7 +68,7 @@ where
                 *self.seen.entry(id.to_string()).or_insert(0) += 1;
                 id.to_string()
             }
-            None => unique_id(&mut self.seen, &slugify(&title)),
+            None => unique_id(&mut self.seen, &anchor(&title, self.mode)),
         };
         let start = Tag::Heading {
             level,
@@ -99,6 +103,20 @@ where
             }
             other => Some(other),
         }
+    }
+}
+
+/// A heading's id: senda's [`slugify`], or Zola's, so that `#anchor` links written for a Zola
+/// site keep working.
+fn anchor(title: &str, mode: SlugMode) -> String {
+    match mode {
+        SlugMode::Check => slugify(title),
+        SlugMode::On => match mode.apply(title) {
+            slug if slug.is_empty() => "section".to_string(),
+            slug => slug,
+        },
+        // Zola's anchors: spaces are not allowed in an id; everything else is.
+        SlugMode::Safe | SlugMode::Off => title.replace(|c: char| c.is_ascii_whitespace(), "_"),
     }
 }
 
@@ -138,13 +156,30 @@ mod tests {
     use super::*;
     use pulldown_cmark::{Parser, TextMergeWithOffset};
 
+    #[test]
+    fn zola_anchors() {
+        let title = "¿Quién puede pedir asilo? (2024)";
+        assert_eq!(
+            anchor(title, SlugMode::Check),
+            "quién-puede-pedir-asilo-2024"
+        );
+        assert_eq!(anchor(title, SlugMode::On), "quien-puede-pedir-asilo-2024");
+        assert_eq!(anchor("日本", SlugMode::On), "ri-ben");
+        assert_eq!(anchor("Test (hey) ", SlugMode::Safe), "Test_(hey)_");
+        assert_eq!(anchor("a b", SlugMode::Off), "a_b");
+    }
+
     /// The headings of `markdown`, and its events after the adapter.
     fn run(markdown: &str) -> (Vec<Heading>, Vec<Event<'_>>) {
         let mut headings = Vec::new();
         let parser = Parser::new_ext(markdown, crate::markdown::options()).into_offset_iter();
-        let events = HeadingIds::new(TextMergeWithOffset::new(parser), &mut headings)
-            .map(|(e, _)| e)
-            .collect();
+        let events = HeadingIds::new(
+            TextMergeWithOffset::new(parser),
+            &mut headings,
+            SlugMode::Check,
+        )
+        .map(|(e, _)| e)
+        .collect();
         (headings, events)
     }
 

@@ -2,12 +2,14 @@
 //! raw-HTML checks, directives, heading ids, link checks, glossary links), then written as the
 //! page and, for a chapter of the one-page guide, as the chapter. See [`events`] for the chain.
 
+mod alerts;
 mod directives;
 pub mod glossary;
 mod guide;
 mod headings;
 mod links;
 mod raw_html;
+pub mod shortcodes;
 mod write;
 
 use std::collections::BTreeSet;
@@ -47,6 +49,14 @@ pub struct Env<'a> {
     /// Write the HTML without line breaks between blocks (a minified site), or as
     /// pulldown-cmark does, one block a line (easier to read and diff).
     pub compact: bool,
+    /// The site's Zola shortcodes; `None` where shortcodes have no place.
+    pub shortcodes: Option<&'a shortcodes::Shortcodes>,
+    /// Interface strings, for the labels of alerts (`> [!NOTE]`).
+    pub strings: Option<&'a crate::i18n::Strings>,
+    /// How heading text becomes an id: senda's own [`slugify`], or as Zola makes it.
+    pub anchors: crate::config::SlugMode,
+    /// The site's processed pictures: `None` leaves images as written (tests of links).
+    pub images: Option<&'a crate::images::markup::PageImages<'a>>,
 }
 
 /// A page's Markdown, rendered.
@@ -67,6 +77,8 @@ pub struct Rendered {
     pub raw_html: bool,
     /// The page as a chapter of the one-page guide, when [`Env::guide`] asked for it.
     pub guide_html: Option<String>,
+    /// Bytes of pictures a phone loads for the page.
+    pub image_bytes: u64,
 }
 
 /// A heading of a page.
@@ -87,13 +99,21 @@ pub(crate) struct Place<'a> {
     /// Where `text` starts in the file; `None` for a front-matter value, whose problems are
     /// reported at its key's line.
     offset: Option<usize>,
+    /// The page's text before its shortcodes were rendered, when it had any: `text` is then
+    /// [`shortcodes::Expanded::text`], whose offsets map back to the file through it.
+    expanded: Option<&'a shortcodes::Expanded>,
 }
 
 impl Place<'_> {
     /// The line in the file of `range` (byte offsets in the text).
     fn line(&self, range: &Range<usize>) -> usize {
         match self.offset {
-            Some(offset) => crate::diag::line_of(&self.page.source, offset + range.start),
+            Some(offset) => {
+                let start = self
+                    .expanded
+                    .map_or(range.start, |e| e.original(range.start));
+                crate::diag::line_of(&self.page.source, offset + start)
+            }
             None => crate::content::front_line(&self.page.source, self.text),
         }
     }
@@ -104,20 +124,29 @@ impl Place<'_> {
     }
 }
 
+/// The Markdown extensions senda reads.
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        // GitHub's alerts: `> [!NOTE]` and the like.
+        | Options::ENABLE_GFM
 }
 
 /// Renders the body of `page`. Problems go to `env.report` with the page's file and line.
 pub fn render(page: &Page, env: &Env<'_>) -> Rendered {
+    // Shortcodes run on the source text, before it is parsed (as in Zola).
+    let expanded = env
+        .shortcodes
+        .filter(|_| shortcodes::may_have_calls(page.body()))
+        .map(|set| shortcodes::expand_page(page, set, env));
     let place = Place {
         page,
-        text: page.body(),
+        text: expanded.as_ref().map_or(page.body(), |e| e.text.as_str()),
         offset: Some(page.body_start),
+        expanded: expanded.as_ref(),
     };
     render_text(&place, env)
 }
@@ -129,6 +158,7 @@ pub fn render_inline(page: &Page, text: &str, env: &Env<'_>) -> Rendered {
         page,
         text,
         offset: None,
+        expanded: None,
     };
     let mut r = render_text(&place, env);
     let html = r.html.trim();
@@ -174,15 +204,33 @@ fn events<'a>(
     let parser = Parser::new_ext(place.text, options()).into_offset_iter();
     // First, so that a fact's name or a glossary term never falls across two text events.
     let merged = TextMergeWithOffset::new(parser);
+    // Shortcodes' HTML, sanitised already, is raw HTML of the page: before the raw-HTML check,
+    // so that the page is sanitised and minified as one with raw HTML.
+    let placed: Box<dyn Iterator<Item = _>> = match place.expanded {
+        Some(expanded) => Box::new(shortcodes::place(merged, expanded, env.compact)),
+        None => Box::new(merged),
+    };
     // Before directives, whose tables are HTML of senda's own, not the author's.
-    let checked = raw_html::check_raw_html(merged, env, place, &mut out.raw_html);
-    let directives = directives::Directives::new(checked, env, place, &mut out.facts, tables);
-    // Shortcodes go here: after facts (whose values they may show), before headings (whose
-    // ids come from the text the reader sees).
-    let headings = headings::HeadingIds::new(directives, &mut out.headings);
+    let checked = raw_html::check_raw_html(placed, env, place, &mut out.raw_html);
+    // After the raw-HTML check (which must see the author's <img>), before the links (which
+    // would otherwise check a picture's file name as a link).
+    let line = |range: &Range<usize>| place.line(range);
+    let mut picture_chapters = Vec::new();
+    let pictures = crate::images::markup::PictureEvents::new(
+        checked,
+        env.images
+            .map(|images| crate::images::markup::Pictures::new(images, place.page, env.report)),
+        &line,
+        &mut picture_chapters,
+        &mut out.image_bytes,
+    );
+    // After the raw-HTML check: a note's HTML is senda's own.
+    let alerts = alerts::alerts(pictures, env);
+    let directives = directives::Directives::new(alerts, env, place, &mut out.facts, tables);
+    let headings = headings::HeadingIds::new(directives, &mut out.headings, env.anchors);
     let links = links::check_links(headings, env, place, &mut out.fragment_links);
     let events = links.map(|(event, _)| event);
-    match env.glossary {
+    let events = match env.glossary {
         Some(matcher) => {
             let mut linker = glossary::link_terms(events, matcher, env.this_entry);
             let linked: Vec<Event<'a>> = (&mut linker).collect();
@@ -190,7 +238,11 @@ fn events<'a>(
             linked
         }
         None => events.collect(),
-    }
+    };
+    // A picture the one-page guide links instead of embedding: the chapter swaps its HTML
+    // as it swaps a table's.
+    tables.extend(picture_chapters);
+    events
 }
 
 #[cfg(test)]
@@ -249,6 +301,10 @@ pub(crate) mod tests {
                 report: &self.report,
                 guide,
                 compact: false,
+                shortcodes: None,
+                strings: None,
+                anchors: crate::config::SlugMode::Check,
+                images: None,
             }
         }
 
@@ -257,6 +313,7 @@ pub(crate) mod tests {
                 page: &self.page,
                 text: self.page.body(),
                 offset: Some(self.page.body_start),
+                expanded: None,
             }
         }
 

@@ -76,7 +76,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("td", ["data-label"])
         // senda's own fact tables are a labelled, focusable region (keyboard scrolling).
         .add_tag_attributes("div", ["role", "aria-labelledby", "tabindex"])
+        // The markup of processed pictures (crate::images::markup), which replaces a raw
+        // <img> before sanitising.
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
         .add_tags([
+            "picture",
+            "source",
             "section",
             "aside",
             "figure",

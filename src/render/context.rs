@@ -52,6 +52,9 @@ pub struct SiteCtx {
     pub decide_url: Option<String>,
     /// Newest `as_of` of every fact, formatted: how old the site's information is.
     pub facts_date: Option<String>,
+    /// Full URL of the link-preview image (the theme's `static/preview.png`), if the theme
+    /// has one: messaging apps show it with a forwarded link.
+    pub preview_image: Option<String>,
 }
 
 /// A language.
@@ -63,6 +66,10 @@ pub struct LangCtx {
     pub name: String,
     /// `es-MX`.
     pub locale: String,
+    /// The locale as Open Graph spells it: `es_MX`.
+    pub og_locale: String,
+    /// `og_locale` of every other language of the site, for `og:locale:alternate`.
+    pub og_alternates: Vec<String>,
     /// `ltr` or `rtl`.
     pub dir: String,
 }
@@ -114,6 +121,9 @@ pub struct PageCtx {
     pub fallback: bool,
     /// The translation was made from an older version of its source.
     pub outdated: bool,
+    /// A translation no fluent speaker has checked yet: the same page in the language its
+    /// readers may read instead (`review_fallback`).
+    pub unreviewed: Option<Alternate>,
     /// Language code of the text (differs from the page's language on fallback pages).
     pub content_lang: String,
     /// Show the quick-exit link.

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::context::*;
 use super::templates::{
-    BODY_MARKER, base_context, child_entries, render_skeleton, render_to_file, source_ctx,
+    BODY_MARKER, base_context, child_entries, render_page, render_skeleton, source_ctx,
 };
 use super::{Ctx, Sink};
 use crate::config::Config;
@@ -158,7 +158,7 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     everywhere(ctx, &mut context, lang, |l| {
         ctx.generated_url(l, "slug-sources")
     });
-    if let Some((path, bytes)) = render_to_file(
+    if let Some((path, bytes)) = render_page(
         ctx,
         lang,
         "sources.html",
@@ -340,7 +340,7 @@ fn not_found_page(ctx: &Ctx<'_>, lang: &str, path: &str, out: &mut Vec<(String, 
     };
     let mut context = base_context(ctx, lang, page);
     context.translations = language_homes(ctx, Some(lang));
-    if let Some((file, bytes)) = render_to_file(
+    if let Some((file, bytes)) = render_page(
         ctx,
         lang,
         "404.html",
@@ -409,7 +409,7 @@ fn chooser(ctx: &Ctx<'_>, out: &mut Vec<(String, Vec<u8>)>) {
         })
         .collect();
     context.x_default = Some(ctx.config.base_url.clone());
-    if let Some((file, bytes)) = render_to_file(
+    if let Some((file, bytes)) = render_page(
         ctx,
         &default,
         "chooser.html",
@@ -426,7 +426,8 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    let mut groups: Vec<Vec<String>> = Vec::new();
+    // Each page's addresses, one per language that has it: (language code, URL path).
+    let mut groups: Vec<Vec<(&str, String)>> = Vec::new();
     let mut keys: Vec<&str> = ctx.entries.iter().map(|e| e.key).collect();
     keys.dedup();
     for key in keys {
@@ -437,31 +438,29 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
                 .filter_map(|l| {
                     ctx.entry(key, &l.code)
                         .filter(|e| !e.fallback)
-                        .map(|e| format!("{}\t{}", l.code, e.url))
+                        .map(|e| (l.code.as_str(), e.url.clone()))
                 })
                 .collect(),
         );
     }
-    for slug in ["slug-sources", "slug-guide"] {
+    for slug in crate::i18n::SLUG_KEYS {
         groups.push(
             ctx.config
                 .languages
                 .iter()
-                .map(|l| format!("{}\t{}", l.code, ctx.generated_url(&l.code, slug)))
+                .map(|l| (l.code.as_str(), ctx.generated_url(&l.code, slug)))
                 .collect(),
         );
     }
     for group in groups {
-        for item in &group {
-            let (_, url) = item.split_once('\t').unwrap_or_default();
+        for (_, url) in &group {
             let _ = writeln!(
                 out,
                 "  <url>\n    <loc>{}</loc>",
                 crate::html::escape(&ctx.permalink(url))
             );
             if group.len() > 1 {
-                for alt in &group {
-                    let (code, alt_url) = alt.split_once('\t').unwrap_or_default();
+                for (code, alt_url) in &group {
                     let _ = writeln!(
                         out,
                         "    <xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"{}\"/>",

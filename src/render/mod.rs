@@ -36,6 +36,8 @@ pub struct Site {
     /// `content/guide/x.es.md`; a fallback page names its default-language file), so that
     /// `senda check` can say where a problem found in the HTML comes from.
     pub sources: BTreeMap<String, std::path::PathBuf>,
+    /// The page whose pictures weigh most on a phone: (URL path, bytes).
+    pub heaviest: Option<(String, u64)>,
 }
 
 /// Where rendered files go: memory (`serve`, `check`, tests) or a staging folder (`build`,
@@ -170,6 +172,8 @@ pub struct Rendering {
     pub pages: BTreeMap<String, usize>,
     /// The source file of each content page's output file.
     pub sources: BTreeMap<String, std::path::PathBuf>,
+    /// The page whose pictures weigh most on a phone: (URL path, bytes).
+    pub heaviest: Option<(String, u64)>,
 }
 
 /// What changes between a build and `serve`.
@@ -213,6 +217,7 @@ pub(crate) struct Base<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) strings: &'a Strings,
     pub(crate) templates: &'a Templates,
+    pub(crate) images: &'a crate::images::Processed,
     pub(crate) report: &'a Report,
     pub(crate) options: &'a RenderOptions,
     pub(crate) formats: BTreeMap<String, Formatter>,
@@ -270,6 +275,8 @@ pub struct Sources<'a> {
     pub theme: &'a Theme,
     /// The theme's templates, compiled.
     pub templates: &'a Templates,
+    /// The site's pictures, processed.
+    pub images: &'a crate::images::Processed,
 }
 
 /// Renders every page and file of the site into `sink`. Each stage returns the next one's
@@ -313,6 +320,9 @@ pub fn render(
         let page = redirects::page(lang, &ctx.path(&alias.to));
         recorder.put(alias.file.clone(), page)?;
     }
+    for (path, bytes) in &ctx.images.files {
+        recorder.put(path.clone(), bytes.clone())?;
+    }
     let written = recorder
         .paths
         .lock()
@@ -321,7 +331,17 @@ pub fn render(
     for (path, bytes) in hosts::files(&ctx, &written, &ctx.aliases) {
         recorder.put(path, bytes)?;
     }
-    Ok(rendering(&ctx))
+    Ok(rendering(&ctx, &rendered))
+}
+
+/// The page whose pictures weigh most on a phone, if any page has pictures.
+fn heaviest(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Option<(String, u64)> {
+    ctx.entries
+        .iter()
+        .zip(rendered)
+        .filter(|(_, body)| body.image_bytes > 0)
+        .max_by_key(|(_, body)| body.image_bytes)
+        .map(|(entry, body)| (ctx.path(&entry.url), body.image_bytes))
 }
 
 /// The pages to produce and everything their Markdown needs, from the sources.
@@ -338,6 +358,7 @@ fn base<'a>(
         strings,
         templates,
         theme: _,
+        images,
     } = sources;
     let formats = config
         .languages
@@ -357,13 +378,22 @@ fn base<'a>(
         facts,
         strings,
         templates,
+        images,
         report,
         options,
         formats,
         index,
         children: children(&entries),
         glossaries: glossaries(config, &entries, report),
-        paths: output_paths(config, strings, &entries, &static_paths, &copies, &aliases),
+        paths: output_paths(
+            config,
+            strings,
+            &entries,
+            &static_paths,
+            &copies,
+            &aliases,
+            images,
+        ),
         copies,
         aliases,
         entries,
@@ -375,8 +405,9 @@ fn base<'a>(
             .map(|f| f.meta.as_of)
             .chain(facts.tables.values().map(|t| t.meta.as_of))
             .max(),
-        stale_before: today
-            .checked_sub(jiff::Span::new().days(config.review_days))
+        stale_before: jiff::Span::new()
+            .try_days(config.review_days)
+            .and_then(|days| today.checked_sub(days))
             .ok(),
     })
 }
@@ -442,15 +473,19 @@ fn render_only(ctx: &Ctx<'_>, only: &str, sink: &dyn Sink) -> Result<()> {
         })
 }
 
-/// The site's page counts per language, and the source file of each page.
-fn rendering(ctx: &Ctx<'_>) -> Rendering {
+/// The site's page counts per language, the source file of each page, its heaviest page.
+fn rendering(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Rendering {
     let mut pages = BTreeMap::new();
     let mut sources = BTreeMap::new();
     for entry in &ctx.entries {
         *pages.entry(entry.lang.code.clone()).or_default() += 1;
         sources.insert(format!("{}index.html", entry.url), entry.page.file.clone());
     }
-    Rendering { pages, sources }
+    Rendering {
+        pages,
+        sources,
+        heaviest: heaviest(ctx, rendered),
+    }
 }
 
 /// Pages rendered together; the one-page guides get their chapters a batch at a time.
@@ -772,6 +807,24 @@ impl<'a> Base<'a> {
             .strip_prefix("glossary/")
             .filter(|k| !k.starts_with("_index"))
             .map(|k| k.trim_end_matches(".md"));
+        let show = |key: &'static str| {
+            move |bytes: u64| {
+                let size = crate::images::markup::kilobytes(bytes);
+                self.strings.get(lang, key, &[("size", size.into())])
+            }
+        };
+        let (show_picture, show_animation) = (show("image-show"), show("animation-show"));
+        let default = &self.config.default_language().code;
+        let images = crate::images::markup::PageImages {
+            catalogue: &self.images.catalogue,
+            settings: &self.config.images,
+            base_path: &self.config.base_path,
+            show_picture: &show_picture,
+            show_animation: &show_animation,
+            source: (!entry.fallback && lang != default)
+                .then(|| self.content.get(entry.key, default))
+                .flatten(),
+        };
         let env = markdown::Env {
             lang,
             resolve: &resolve,
@@ -790,6 +843,10 @@ impl<'a> Base<'a> {
             report: self.report,
             guide,
             compact: self.config.minify,
+            shortcodes: Some(&self.templates.shortcodes),
+            strings: Some(self.strings),
+            anchors: self.config.slugify.anchors,
+            images: Some(&images),
         };
         match text {
             None => markdown::render(entry.page, &env),
@@ -828,8 +885,10 @@ fn glossaries(
                 .trim_start_matches("glossary/")
                 .trim_end_matches(".md");
             let mut phrases = Vec::new();
-            for phrase in
-                std::iter::once(&entry.page.front.title).chain(&entry.page.front.term_aliases)
+            let front = &entry.page.front;
+            let aliases = front.term_aliases.iter().enumerate();
+            for (path, phrase) in std::iter::once(("title".to_string(), &front.title))
+                .chain(aliases.map(|(i, alias)| (format!("term_aliases.{i}"), alias)))
             {
                 let folded = phrase.to_lowercase();
                 if folded.trim().is_empty() {
@@ -838,7 +897,7 @@ fn glossaries(
                 match claimed.get(&folded) {
                     Some(other) if *other != entry.page.file.to_str().unwrap_or_default() => {
                         report.warn(
-                            entry.page.diagnostic(crate::content::front_line(&entry.page.source, phrase), format!(
+                            entry.page.diagnostic(front.line(&path), format!(
                                 "the glossary term `{phrase}` is also a name of `{other}`; it links to that entry only"
                             ))
                             .help("remove it from one of the two entries' title or aliases"),
@@ -880,6 +939,7 @@ fn output_paths(
     static_paths: &[String],
     copies: &[(std::path::PathBuf, String)],
     aliases: &[redirects::Alias],
+    images: &crate::images::Processed,
 ) -> HashSet<String> {
     let mut paths = HashSet::new();
     // Pages by their folder (`en/guide/x/`): see [`Base::exists`] for the other spellings.
@@ -895,6 +955,7 @@ fn output_paths(
     paths.extend(copies.iter().map(|(_, rel)| rel.clone()));
     paths.extend(aliases.iter().map(|a| a.from.clone()));
     paths.extend(aliases.iter().map(|a| a.file.clone()));
+    paths.extend(images.files.keys().cloned());
     paths
 }
 
@@ -916,8 +977,8 @@ fn check_questions(ctx: &Base<'_>) {
                     .help("add answers = [ { label = \"…\", next = \"@/…\" } ]"),
             );
         }
-        for answer in &question.answers {
-            let line = crate::content::front_line(&entry.page.source, &answer.next);
+        for (i, answer) in question.answers.iter().enumerate() {
+            let line = entry.page.front.line(&format!("question.answers.{i}.next"));
             let Some(next) = answer.next.strip_prefix("@/") else {
                 ctx.report.error(entry.page.diagnostic(line, format!("the answer `{}` leads to `{}`, which is not an @/ link", answer.label, answer.next))
                     .help("write next = \"@/decide/other-question.md\" or \"@/situations/families.md\""));

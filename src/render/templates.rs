@@ -22,11 +22,13 @@ use crate::theme::Theme;
 /// when the theme or the interface strings change.
 pub struct Templates {
     by_lang: BTreeMap<String, Tera>,
-    /// Where each template came from, for messages.
-    paths: BTreeMap<String, std::path::PathBuf>,
+    /// Where each template came from and its text as written, for messages.
+    paths: BTreeMap<String, (std::path::PathBuf, String)>,
     /// The templates were minified when they were loaded (see `premin`), so what they render
     /// is minified already.
     preminified: bool,
+    /// Zola shortcodes, for the pages' Markdown.
+    pub(crate) shortcodes: crate::markdown::shortcodes::Shortcodes,
 }
 
 /// `t(key="…", count=3)`: an interface string in the page's language.
@@ -82,13 +84,25 @@ impl Templates {
         config: &Config,
         report: &Report,
     ) -> Result<Templates> {
+        let shortcodes = match crate::markdown::shortcodes::Shortcodes::compile(
+            &theme.shortcodes,
+            shortcode_config(config),
+            &config.base_path,
+            Some(Arc::clone(strings)),
+        ) {
+            Ok(set) => set,
+            Err(diagnostic) => {
+                report.error(diagnostic);
+                Default::default()
+            }
+        };
         let mut tera = Tera::default();
         let mut paths = BTreeMap::new();
         let mut sources = Vec::new();
         for (name, file) in theme.templates() {
             let text = String::from_utf8(file.bytes.clone())
                 .map_err(|_| anyhow!("`{}` is not UTF-8 text", file.path.display()))?;
-            paths.insert(name.to_string(), file.path.clone());
+            paths.insert(name.to_string(), (file.path.clone(), text.clone()));
             sources.push((name.to_string(), text));
         }
         let mut preminified = false;
@@ -118,6 +132,7 @@ impl Templates {
                 by_lang: BTreeMap::new(),
                 paths,
                 preminified: false,
+                shortcodes,
             });
         }
         // Tera escapes `/` as `&#x2F;` by default: five bytes for every slash of every URL on a
@@ -139,6 +154,7 @@ impl Templates {
             by_lang,
             paths,
             preminified,
+            shortcodes,
         })
     }
 
@@ -152,21 +168,66 @@ impl Templates {
         self.paths.get_key_value(name).map(|(k, _)| k.as_str())
     }
 
-    /// Renders template `name` for a page in `lang`.
-    pub fn render(&self, lang: &str, name: &str, context: &PageContext) -> Result<String, String> {
+    /// Renders template `name` for a page in `lang`. An error names the template it happened
+    /// in (a parent, when `name` extends one) and, when Tera names a variable, its line there.
+    pub fn render(
+        &self,
+        lang: &str,
+        name: &str,
+        context: &PageContext,
+    ) -> Result<String, Diagnostic> {
+        let failed = |message: String| Diagnostic::new(&self.path(name), 0, message);
         let tera = self
             .by_lang
             .get(lang)
-            .ok_or_else(|| format!("no templates for `{lang}`"))?;
-        let context = tera::Context::from_serialize(context).map_err(|e| chain(&e))?;
+            .ok_or_else(|| failed(format!("no templates for `{lang}`")))?;
+        let context = tera::Context::from_serialize(context).map_err(|e| failed(chain(&e)))?;
         tera.render(name, &context).map_err(|e| {
-            let path = self
-                .paths
-                .get(name)
-                .map_or(name.to_string(), |p| p.display().to_string());
-            format!("template `{path}`: {}", chain(&e))
+            let cause = std::error::Error::source(&e).map_or_else(|| e.to_string(), chain);
+            // Tera names the template it rendered, not always the parent the error is in
+            // ("(error happened in 'base.html')" only outside blocks): look in the template,
+            // then in each template it extends.
+            let parents = tera
+                .get_template(name)
+                .map(|t| t.parents.clone())
+                .unwrap_or_default();
+            let (at, line) = std::iter::once(name)
+                .chain(parents.iter().map(String::as_str))
+                .find_map(|t| Some((t, self.line_naming(t, &cause)?)))
+                .unwrap_or((name, 0));
+            let text = self.paths.get(at).map_or("", |(_, text)| text.as_str());
+            Diagnostic::new(&self.path(at), line, cause).with_source(text)
         })
     }
+
+    /// The file of template `name`, for messages.
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.paths
+            .get(name)
+            .map_or_else(|| name.into(), |(path, _)| path.clone())
+    }
+
+    /// The line of template `name` that uses the variable a Tera message names. Tera 1 keeps
+    /// no positions after parsing, so the variable is looked for in the template's text.
+    fn line_naming(&self, name: &str, message: &str) -> Option<usize> {
+        let (_, rest) = message.split_once("Variable `")?;
+        let (variable, _) = rest.split_once('`')?;
+        let (_, text) = self.paths.get(name)?;
+        Some(text.lines().position(|l| l.contains(variable))? + 1)
+    }
+}
+
+/// What shortcode templates see as `config`, named as in Zola's `config.toml`.
+fn shortcode_config(config: &Config) -> tera::Value {
+    let default = config.default_language();
+    serde_json::json!({
+        "title": default.title,
+        "description": default.description,
+        "base_url": config.base_url,
+        "default_language": default.code,
+        "languages": config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        "extra": {},
+    })
 }
 
 /// Tera hides the real cause in `source()`: show the whole chain.
@@ -280,8 +341,9 @@ pub(crate) fn page(
     )
 }
 
-/// Renders `context` with template `name` into `<url>index.html`, minified.
-pub(crate) fn render_to_file(
+/// Renders a whole page (a context with no body to splice in) with template `name`: its
+/// output path (`<url>index.html`) and its minified bytes.
+pub(crate) fn render_page(
     ctx: &Ctx<'_>,
     lang: &str,
     name: &str,
@@ -331,19 +393,23 @@ pub(crate) fn render_skeleton(
     url: &str,
     file: &std::path::Path,
 ) -> Option<(String, Vec<u8>, usize)> {
-    let html = match ctx.templates.render(lang, name, context) {
-        Ok(html) => html,
-        Err(message) => {
-            ctx.report.error(Diagnostic::new(file, 0, message).help(
-                "the template failed on this page; fix the template or the page data it names",
-            ));
-            return None;
-        }
-    };
     let path = if url.is_empty() || url.ends_with('/') {
         format!("{url}index.html")
     } else {
         url.to_string()
+    };
+    let html = match ctx.templates.render(lang, name, context) {
+        Ok(html) => html,
+        Err(e) => {
+            let page = match file.extension() {
+                Some(ext) if ext == "md" => format!("{path} (from {})", file.display()),
+                _ => path,
+            };
+            ctx.report.error(e.help(format!(
+                "the template failed while rendering {page}; fix the template or the page data it names"
+            )));
+            return None;
+        }
     };
     let skeleton = if ctx.templates.preminified {
         // The templates were minified when they were loaded. A space kept next to a value
@@ -432,17 +498,42 @@ pub(crate) fn site_context(
         glossary_url: ctx.url("glossary/_index.md", lang),
         decide_url,
         facts_date: ctx.newest_fact.map(|d| ctx.format(lang).date(d)),
+        preview_image: ctx
+            .exists(PREVIEW_IMAGE)
+            .then(|| ctx.permalink(PREVIEW_IMAGE)),
     };
     let lang_ctx = LangCtx {
         code: language.code.clone(),
         name: language.name.clone(),
         locale: language.locale.clone(),
+        og_locale: og_locale(language),
+        og_alternates: ctx
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != language.code)
+            .map(og_locale)
+            .collect(),
         dir: match language.direction {
             Direction::Ltr => "ltr".into(),
             Direction::Rtl => "rtl".into(),
         },
     };
     (site, lang_ctx)
+}
+
+/// The theme's link-preview image, below the site's root.
+const PREVIEW_IMAGE: &str = "preview.png";
+
+/// The language of the text with the region of its locale, as Open Graph writes it (`es_MX`).
+/// The locale alone may name another language: Kreyòl is formatted as `fr-HT`, but a preview
+/// of its pages is in `ht_HT`.
+fn og_locale(language: &crate::config::Language) -> String {
+    let language_part = language.code.split('-').next().unwrap_or(&language.code);
+    match language.locale.split_once('-') {
+        Some((_, region)) => format!("{language_part}_{}", region.to_ascii_uppercase()),
+        None => language_part.to_string(),
+    }
 }
 
 /// Pages (or subsections) of section `key` in `lang`, by weight then title.
@@ -556,6 +647,32 @@ pub(crate) fn source_ctx(ctx: &Base<'_>, lang: &str, name: &str) -> Option<Sourc
     })
 }
 
+/// For a translation no fluent speaker has checked yet, the same page in the language its
+/// readers are pointed to (`review_fallback`), or in the default language when that one has
+/// no translation of it either. `None` for originals, fallback pages and checked translations.
+fn review_link(ctx: &Ctx<'_>, entry: &Entry<'_>) -> Option<Alternate> {
+    let default = &ctx.config.default_language().code;
+    let language = entry.lang;
+    if entry.fallback
+        || language.code == *default
+        || language.translation_reviewed(entry.page.front.translation_reviewed)
+    {
+        return None;
+    }
+    let (to, page) = [&language.review_fallback, default]
+        .into_iter()
+        .find_map(|code| {
+            let e = ctx.entry(entry.key, code).filter(|e| !e.fallback)?;
+            Some((ctx.config.language(code)?, e))
+        })?;
+    Some(Alternate {
+        code: to.code.clone(),
+        name: to.name.clone(),
+        url: ctx.path(&page.url),
+        current: false,
+    })
+}
+
 fn to_date(d: &toml::value::Datetime) -> Option<jiff::civil::Date> {
     let date = d.date?;
     jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8).ok()
@@ -621,6 +738,7 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         stale: reviewed.zip(stale_before).is_some_and(|(r, s)| r < s),
         fallback: entry.fallback,
         outdated,
+        unreviewed: review_link(ctx, entry),
         content_lang: if entry.fallback {
             default.clone()
         } else {
@@ -782,11 +900,11 @@ fn circumstance_ctx(
         .unwrap_or_default()
         .trim_end_matches(".md");
     let mut articles: Vec<ListItem> = Vec::new();
-    for link in &c.articles {
+    for (i, link) in c.articles.iter().enumerate() {
         let key = link.strip_prefix("@/").unwrap_or(link);
         match ctx.entry(key, lang).or_else(|| ctx.entry(key, &ctx.config.default_language().code)) {
             Some(e) => articles.push(list_item(ctx, e)),
-            None => ctx.report.error(entry.page.diagnostic(crate::content::front_line(&entry.page.source, link), format!("the article `{link}` does not exist"))
+            None => ctx.report.error(entry.page.diagnostic(entry.page.front.line(&format!("circumstance.articles.{i}")), format!("the article `{link}` does not exist"))
                 .help("list articles as @/ links to files under content/: \"@/guide/apply-in-mexico.md\"")),
         }
     }
@@ -800,13 +918,13 @@ fn circumstance_ctx(
             articles.push(list_item(ctx, e));
         }
     }
-    for name in &c.facts {
+    for (i, name) in c.facts.iter().enumerate() {
         if ctx.facts.lookup(name).is_none() && ctx.facts.lookup_table(name).is_none() {
             ctx.report.error(
                 entry
                     .page
                     .diagnostic(
-                        crate::content::front_line(&entry.page.source, name),
+                        entry.page.front.line(&format!("circumstance.facts.{i}")),
                         format!("unknown fact `{name}`"),
                     )
                     .help(ctx.facts.unknown_fact_message(name)),
@@ -862,4 +980,32 @@ fn question_step(ctx: &Ctx<'_>, entry: &Entry<'_>) -> usize {
         }
     }
     depth.get(entry.key).copied().unwrap_or(1)
+}
+
+#[cfg(test)]
+mod og_tests {
+    use super::og_locale;
+    use crate::config::{Direction, Language};
+
+    fn language(code: &str, locale: &str) -> Language {
+        Language {
+            code: code.into(),
+            name: code.into(),
+            locale: locale.into(),
+            direction: Direction::Ltr,
+            title: String::new(),
+            description: String::new(),
+            reviewed: true,
+            review_fallback: "en".into(),
+        }
+    }
+
+    #[test]
+    fn the_preview_locale_names_the_language_of_the_text() {
+        assert_eq!(og_locale(&language("es", "es-MX")), "es_MX");
+        // Kreyòl formatted as French in Haiti is still Kreyòl to a messaging app.
+        assert_eq!(og_locale(&language("ht", "fr-HT")), "ht_HT");
+        assert_eq!(og_locale(&language("pt-br", "pt-br")), "pt_BR");
+        assert_eq!(og_locale(&language("fr", "fr")), "fr");
+    }
 }

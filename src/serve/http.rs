@@ -3,10 +3,8 @@
 
 use crate::html::escape;
 use std::io::Write;
-use std::sync::Arc;
+use std::net::TcpStream;
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::{Problem, State};
 use crate::render::Site;
@@ -17,21 +15,7 @@ pub(crate) const EVENTS: &str = "/__senda/events";
 /// How often an idle event stream sends a comment, so closed pages are noticed.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// Answers requests until the server is unblocked.
-pub(crate) fn serve(server: &Server, state: &Arc<State>) {
-    while let Ok(request) = server.recv() {
-        if request.url().split('?').next() == Some(EVENTS) {
-            let state = Arc::clone(state);
-            std::thread::spawn(move || events(request, &state));
-        } else {
-            let answer = answer(state, request.method(), request.url());
-            // The browser may have gone away: nothing to do about it.
-            let _ = request.respond(answer.into_response());
-        }
-    }
-}
-
-/// A response, before it becomes a `tiny_http` one (kept apart so it can be unit-tested).
+/// A response, before it is written (kept apart so it can be unit-tested).
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
@@ -41,7 +25,7 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    fn text(status: u16, body: &str) -> Answer {
+    pub(crate) fn text(status: u16, body: &str) -> Answer {
         Answer {
             status,
             content_type: "text/plain; charset=utf-8",
@@ -50,29 +34,51 @@ impl Answer {
         }
     }
 
-    fn into_response(self) -> Response<std::io::Cursor<Vec<u8>>> {
-        let mut response = Response::from_data(self.body).with_status_code(self.status);
-        let mut headers = vec![
-            ("Content-Type", self.content_type.to_string()),
-            ("Cache-Control", "no-store".to_string()),
-            ("X-Content-Type-Options", "nosniff".to_string()),
-            ("Referrer-Policy", "no-referrer".to_string()),
-        ];
-        if let Some(location) = self.location {
-            headers.push(("Location", location));
+    /// The whole response, head and body, to be written in one piece: written in two, the
+    /// body waited for the acknowledgement of the head (Nagle's algorithm, about 40 ms).
+    pub(crate) fn to_bytes(&self, head_only: bool, keep_alive: bool) -> Vec<u8> {
+        let mut out = Vec::with_capacity(320 + self.body.len());
+        let _ = write!(
+            out,
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n",
+            self.status,
+            reason(self.status),
+            self.content_type,
+            self.body.len()
+        );
+        if let Some(location) = &self.location {
+            let _ = write!(out, "Location: {location}\r\n");
         }
-        for (name, value) in headers {
-            if let Ok(header) = Header::from_bytes(name, value) {
-                response.add_header(header);
-            }
+        if !keep_alive {
+            out.extend_from_slice(b"Connection: close\r\n");
         }
-        response
+        out.extend_from_slice(b"\r\n");
+        if !head_only {
+            out.extend_from_slice(&self.body);
+        }
+        out
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
     }
 }
 
 /// The answer to `method url`, where `url` is the request target as sent.
-pub(crate) fn answer(state: &State, method: &Method, url: &str) -> Answer {
-    if !matches!(method, Method::Get | Method::Head) {
+pub(crate) fn answer(state: &State, method: &str, url: &str) -> Answer {
+    if !matches!(method, "GET" | "HEAD") {
         return Answer::text(405, "405 Method Not Allowed: this preview only reads\n");
     }
     let (raw_path, query) = match url.split_once('?') {
@@ -254,9 +260,8 @@ pub(crate) fn mime(path: &str) -> &'static str {
 }
 
 /// Streams `reload` events to one page until it goes away.
-fn events(request: Request, state: &State) {
+pub(crate) fn events(mut out: TcpStream, state: &State) {
     let reloads = state.subscribe();
-    let mut out = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n: senda serve\n\n";
     if out
         .write_all(head.as_bytes())

@@ -58,8 +58,16 @@ pub struct LanguageCoverage {
     pub stale: Vec<Item>,
     /// Translations still marked `draft = true` (not published: readers see the original).
     pub draft: Vec<Item>,
+    /// Published translations (up to date or not) that no fluent speaker has checked yet
+    /// (`reviewed = false` for the language, or `translation_reviewed = false` in the page):
+    /// readers see a notice that links to the page in `review_fallback`.
+    pub unreviewed: Vec<Item>,
+    /// The language readers of unchecked translations are pointed to.
+    pub review_fallback: String,
     /// Texts of the fact files in this language.
     pub facts: FactsCoverage,
+    /// Picture descriptions (alt texts) that translations still have in the source language.
+    pub untranslated_alt_texts: usize,
 }
 
 /// Counts of one group of files. Each source is in exactly one of the four groups.
@@ -141,6 +149,8 @@ pub struct FactFile {
 pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
     let report = Report::default();
     let content = content::load(config, LoadOptions { drafts: true }, &report)?;
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let facts = facts::load(&content.fact_files, &codes, &report);
     if let Err(errors) = report.check() {
         let list: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
         bail!(
@@ -148,8 +158,6 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             list.join("\n")
         );
     }
-    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let facts = facts::load(&content.fact_files, &codes)?;
     let default = config.default_language().code.clone();
     let mut languages = Vec::new();
     for language in config.languages.iter().skip(1) {
@@ -168,7 +176,10 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             missing: Vec::new(),
             stale: Vec::new(),
             draft: Vec::new(),
+            unreviewed: Vec::new(),
+            review_fallback: language.review_fallback.clone(),
             facts: fact_coverage(&facts, lang),
+            untranslated_alt_texts: 0,
         };
         for (key, langs) in &content.by_key {
             let Some(source) = langs.get(&default).map(|&i| &content.pages[i]) else {
@@ -177,7 +188,7 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
             if source.front.draft {
                 continue;
             }
-            let glossary = key.starts_with("glossary/") && !key.ends_with("_index.md");
+            let glossary = content::glossary_id(key).is_some();
             let current = content::source_hash(source);
             let translation = langs.get(lang).map(|&i| &content.pages[i]);
             let mut item = Item {
@@ -188,6 +199,15 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
                 current_hash: current.clone(),
                 change: None,
             };
+            if let Some(t) = translation {
+                cov.untranslated_alt_texts +=
+                    crate::images::markup::untranslated_alts(source.body(), t.body());
+            }
+            if translation.is_some_and(|t| {
+                !t.front.draft && !language.translation_reviewed(t.front.translation_reviewed)
+            }) {
+                cov.unreviewed.push(item.clone());
+            }
             let counts = if glossary {
                 &mut cov.glossary
             } else {
@@ -304,14 +324,28 @@ impl LanguageCoverage {
         let code = &self.code;
         let _ = writeln!(
             out,
-            "{} ({code}): {}% translated ({} of {} up to date)",
-            self.name, self.percent_translated, self.total.translated, self.total.total
+            "{} ({code}): {}% translated ({} of {} up to date){}",
+            self.name,
+            self.percent_translated,
+            self.total.translated,
+            self.total.total,
+            match self.unreviewed.len() {
+                0 => String::new(),
+                n => format!("; {n} not yet checked by a native speaker"),
+            }
         );
         for (what, c) in [("pages", &self.pages), ("glossary entries", &self.glossary)] {
             let _ = writeln!(
                 out,
                 "  {what}: {} translated, {} missing, {} out of date, {} drafts (of {})",
                 c.translated, c.missing, c.stale, c.draft, c.total
+            );
+        }
+        if self.untranslated_alt_texts > 0 {
+            let _ = writeln!(
+                out,
+                "  picture descriptions: {} still in the original language (translate the text in ![…])",
+                self.untranslated_alt_texts
             );
         }
         if !self.missing.is_empty() {
@@ -377,6 +411,7 @@ impl LanguageCoverage {
                 let _ = writeln!(out, "    {}", item.translation);
             }
         }
+        self.write_unreviewed(out);
         if !self.translated.is_empty() {
             let _ = writeln!(out, "\n  Translated ({}):", self.translated.len());
             let unstamped = self
@@ -418,6 +453,22 @@ impl LanguageCoverage {
         );
         for f in &self.facts.files {
             let _ = writeln!(out, "    {}: {} of {}", f.file, f.translated, f.texts);
+        }
+    }
+
+    fn write_unreviewed(&self, out: &mut String) {
+        if self.unreviewed.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n  Not yet checked by a native speaker ({}): readers see a notice that links to the page in `{}`.\n  Once a fluent speaker has checked one, add `translation_reviewed = true` to its front matter\n  (or set `reviewed = true` under [languages.{}] in site.toml when they all are).",
+            self.unreviewed.len(),
+            self.review_fallback,
+            self.code
+        );
+        for item in &self.unreviewed {
+            let _ = writeln!(out, "    {}", item.translation);
         }
     }
 }

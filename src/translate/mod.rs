@@ -24,6 +24,7 @@ pub fn check(root: &Path, format: Format, strict: bool) -> anyhow::Result<ExitCo
     match format {
         Format::Text => print!("{}", out.to_text(strict)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&out.to_json(strict))?),
+        Format::Github => crate::github::print_check(&out, root, strict)?,
     }
     Ok(if out.failed(strict) {
         ExitCode::FAILURE
@@ -47,6 +48,7 @@ pub fn status(root: &Path, lang: Option<&str>, format: Format) -> anyhow::Result
     match format {
         Format::Text => print!("{}", coverage.to_text()),
         Format::Json => println!("{}", serde_json::to_string_pretty(&coverage)?),
+        Format::Github => crate::github::print_status(&coverage)?,
     }
     Ok(ExitCode::SUCCESS)
 }

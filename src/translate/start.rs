@@ -204,18 +204,8 @@ fn parse(front: &str, file: &str) -> Result<DocumentMut> {
 
 /// Splits a page into the TOML between its `+++` lines and the body after them.
 fn split(text: &str) -> Option<(&str, &str)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "+++" {
-            return Some((&rest[..offset], &rest[offset + line.len()..]));
-        }
-        offset += line.len();
-    }
-    None
+    let parts = crate::content::front::split(text).ok()?;
+    Some((&text[parts.toml], &text[parts.body_start..]))
 }
 
 /// The page again: `+++`, the edited front matter, `+++`, the body, with the byte-order mark

@@ -1,0 +1,144 @@
+//! What the targets share: a small two-language site in a temporary folder, built in memory
+//! with some of its files replaced by the fuzzer's input, and the checks on its HTML. Only
+//! public entry points (`senda::build`), so that the targets outlive changes inside senda.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use html5gum::{Token, Tokenizer};
+
+/// The site the targets start from: every adapter has something to work on (facts, a table,
+/// a glossary term, links between pages, a translation).
+const SITE: [(&str, &str); 10] = [
+    (
+        "site.toml",
+        "title = \"Fuzz\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n\n[languages.en]\nname = \"English\"\nlocale = \"en-US\"\n\n[languages.es]\nname = \"Español\"\nlocale = \"es-MX\"\n",
+    ),
+    ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nSee [the page](@/guide/page.md).\n"),
+    ("content/_index.es.md", "+++\ntitle = \"Inicio\"\n+++\nVea [la página](@/guide/page.md).\n"),
+    ("content/guide/_index.md", "+++\ntitle = \"Guide\"\n+++\nThe guide.\n"),
+    ("content/guide/_index.es.md", "+++\ntitle = \"Guía\"\n+++\nLa guía.\n"),
+    (
+        "content/guide/page.md",
+        "+++\ntitle = \"Page\"\n+++\nAsylum: {{ fact f.n }}.\n\n## Part {#part}\n\n{{ table f.t }}\n\n[Home](@/_index.md#x)\n",
+    ),
+    ("content/guide/page.es.md", "+++\ntitle = \"Página\"\n+++\nAsilo: {{ fact f.n }}.\n"),
+    (
+        "content/facts/f.toml",
+        "[n]\nvalue = 12\nas_of = 2025-06-01\nsource = \"S\"\nsource_url = \"https://example.org/s\"\nlabel = { en = \"N\", es = \"N\" }\n\n[t]\nkind = \"table\"\nas_of = 2025-04-15\nsource = \"S\"\nsource_url = \"https://example.org/s\"\ncaption = { en = \"C\", es = \"C\" }\ncorner = { en = \"Q\", es = \"P\" }\ncolumns = [ { en = \"A\", es = \"A\" } ]\n\n[[t.rows]]\nlabel = { en = \"R\", es = \"R\" }\ncells = [ { en = \"x\", es = \"x\" } ]\n",
+    ),
+    ("content/glossary/_index.md", "+++\ntitle = \"Glossary\"\n+++\nWords.\n"),
+    (
+        "content/glossary/term.md",
+        "+++\ntitle = \"asylum\"\naliases = [\"asylum claim\"]\n+++\nProtection.\n",
+    ),
+];
+
+fn site() -> &'static Path {
+    static SITE_DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    SITE_DIR
+        .get_or_init(|| {
+            let dir = tempfile::TempDir::new().expect("temporary folder");
+            for (path, text) in SITE {
+                put(dir.path(), path, text.as_bytes());
+            }
+            dir
+        })
+        .path()
+}
+
+fn put(root: &Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("create a folder");
+    std::fs::write(path, bytes).expect("write a file");
+}
+
+/// Builds the site with `files` replaced (or added), then puts the site back as it was.
+/// `None` when senda refused the input (an error is a fine answer; a panic is not).
+pub fn build_with(files: &[(&str, &[u8])]) -> Option<senda::render::Site> {
+    let root = site();
+    for (path, bytes) in files {
+        put(root, path, bytes);
+    }
+    let built = senda::config::Config::load(root).ok().and_then(|config| {
+        let report = senda::diag::Report::default();
+        senda::build(&config, &senda::BuildOptions::default(), &report).ok()
+    });
+    for (path, _) in files {
+        match SITE.iter().find(|(p, _)| p == path) {
+            Some((_, text)) => put(root, path, text.as_bytes()),
+            None => {
+                let _ = std::fs::remove_file(root.join(path));
+            }
+        }
+    }
+    built
+}
+
+/// Attributes through which a page could load something.
+const LOADING: [&str; 8] = [
+    "src", "srcset", "poster", "data", "action", "formaction", "background", "ping",
+];
+
+/// Panics when an HTML file of `site` breaks the promise: no `<script>`, no event handler, no
+/// `javascript:` URL, nothing loaded from another host.
+pub fn assert_safe(site: &senda::render::Site) {
+    for (path, bytes) in &site.files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for token in Tokenizer::new(html.as_ref()).infallible() {
+            let Token::StartTag(tag) = token else { continue };
+            let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+            assert!(name != "script", "{path}: a <script> element:\n{html}");
+            let rel = tag
+                .attributes
+                .get(b"rel".as_slice())
+                .map(|v| String::from_utf8_lossy(v).to_ascii_lowercase())
+                .unwrap_or_default();
+            for (key, value) in &tag.attributes {
+                let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                let value = String::from_utf8_lossy(value).to_string();
+                assert!(!key.starts_with("on"), "{path}: event handler `{key}`:\n{html}");
+                let squeezed: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                assert!(
+                    !squeezed.contains("javascript:") && !squeezed.contains("vbscript:"),
+                    "{path}: script URL in `{key}`:\n{html}"
+                );
+                let loads = LOADING.contains(&key.as_str())
+                    || (name == "link"
+                        && key == "href"
+                        && !matches!(rel.as_str(), "alternate" | "canonical"))
+                    || (key == "style" && squeezed.contains("url("))
+                    || (name == "meta" && key == "content" && squeezed.contains("url="));
+                if loads {
+                    assert!(
+                        !elsewhere(&squeezed),
+                        "{path}: <{name} {key}=\"{value}\"> loads from another host:\n{html}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether a URL (lowercase, without spaces) may name another host than the site's.
+fn elsewhere(url: &str) -> bool {
+    let own = ["https://example.org/", "//example.org/"];
+    let at = |i: usize| !own.iter().any(|o| url[i..].starts_with(o));
+    url.match_indices("//").any(|(i, _)| {
+        // `//host` at the start, after a scheme, or in a `url(` or `url=`.
+        let before = &url[..i];
+        let start = before
+            .rfind(['(', '=', ',', '\'', '"'])
+            .map_or(0, |j| j + 1);
+        let scheme = &before[start..];
+        (scheme.is_empty() || scheme.ends_with(':')) && at(start)
+    })
+}
+

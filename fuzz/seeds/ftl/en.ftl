@@ -1,0 +1,38 @@
+# Interface strings, English. Each line is: key = text. Text in { $name } is filled in by senda.
+skip-to-content = Skip to the content
+languages = Languages
+menu = Menu
+breadcrumbs = You are here
+quick-exit = Leave this page quickly
+quick-exit-url = https://www.wikipedia.org/
+draft-notice = Draft: this page is not published yet.
+fallback-notice = This page is not translated yet. Here it is in its original language.
+outdated-notice = The original of this page has changed since it was translated. Some details here may be out of date.
+reviewed = Last reviewed: { $date }.
+stale-notice = That was a long time ago. Rules may have changed: check with the official offices before you act.
+not-legal-advice = This is information, not legal advice.
+sources-heading = Where these facts come from
+sources-title = Sources and dates
+sources-description = Every fact in this guide, with the date it was true and where to check it.
+slug-sources = sources
+slug-guide = whole-guide
+guide-title = The whole guide on one page
+guide-description = Every page of the guide, to save, read without a connection, or print.
+contents = Contents
+glossary = Glossary
+also-called = Also called:
+as-of = As of { $date }
+fact-stale = needs checking
+start-questions = Answer a few questions to find what applies to you
+circumstances-heading = Find your situation
+recommendation = What we suggest
+steps = What to do
+facts-that-matter = Facts that matter here
+read-more = Read more
+question-step = Question { $step }
+pages-count = { $count ->
+    [one] One page
+   *[other] { $count } pages
+}
+not-found-title = Page not found
+not-found-text = This page does not exist. It may have moved. Start again from the home page:

@@ -1,0 +1,38 @@
+# Textos de la interfaz, español. Cada línea es: clave = texto. senda llena lo que va en { $nombre }.
+skip-to-content = Ir al contenido
+languages = Idiomas
+menu = Menú
+breadcrumbs = Usted está aquí
+quick-exit = Salir rápido de esta página
+quick-exit-url = https://es.wikipedia.org/
+draft-notice = Borrador: esta página todavía no está publicada.
+fallback-notice = Esta página todavía no está traducida. Aquí está en su idioma original.
+outdated-notice = La versión original de esta página cambió después de la traducción. Algunos datos pueden no estar al día.
+reviewed = Última revisión: { $date }.
+stale-notice = Eso fue hace mucho. Las reglas pueden haber cambiado: confirme con las oficinas oficiales antes de actuar.
+not-legal-advice = Esto es información, no asesoría legal.
+sources-heading = De dónde vienen estos datos
+sources-title = Fuentes y fechas
+sources-description = Cada dato de esta guía, con la fecha en que era cierto y dónde confirmarlo.
+slug-sources = fuentes
+slug-guide = guia-completa
+guide-title = Toda la guía en una página
+guide-description = Todas las páginas de la guía, para guardarlas, leerlas sin conexión o imprimirlas.
+contents = Contenido
+glossary = Glosario
+also-called = También se dice:
+as-of = Dato de { $date }
+fact-stale = hay que revisarlo
+start-questions = Conteste unas preguntas para saber qué aplica en su caso
+circumstances-heading = Busque su situación
+recommendation = Lo que sugerimos
+steps = Qué hacer
+facts-that-matter = Datos importantes para usted
+read-more = Para leer más
+question-step = Pregunta { $step }
+pages-count = { $count ->
+    [one] Una página
+   *[other] { $count } páginas
+}
+not-found-title = No encontramos esta página
+not-found-text = Esta página no existe. Tal vez cambió de lugar. Vuelva a empezar desde la página principal:
