@@ -133,11 +133,16 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
         report,
     )?;
     // Pictures are processed, never copied as they are: a photo's metadata may hold where
-    // it was taken.
+    // it was taken. Those of `static/` come first, so that a page's own picture wins.
+    let (statics, other_statics) = images::sources(&config.root, &content.statics);
     let (pictures, others) = images::sources(&config.root, &content.assets);
+    content.statics = other_statics;
     content.assets = others;
     let cache = images::cache_dir(&config.root);
-    let images = images::process(&pictures, &config.images, Some(&cache), report);
+    let all: Vec<images::Source> = statics.iter().chain(&pictures).cloned().collect();
+    let mut images = images::process(&all, &config.images, Some(&cache), report);
+    let originals = images::originals(&statics, &images, report);
+    images.files.extend(originals);
     warn_not_built(config, report);
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let facts = facts::load(&content.fact_files, &languages, report);

@@ -489,3 +489,66 @@ fn an_edited_picture_is_processed_again_even_with_a_warm_cache() {
         String::from_utf8(snapshot(&second.out())["en/p/index.html"].clone()).expect("UTF-8");
     assert!(page.contains("width=\"30\" height=\"20\""), "{page}");
 }
+
+/// A Zola-shaped site: pictures in `static/` named from Markdown by their address, and from
+/// a template or style sheet by their own name.
+#[test]
+fn pictures_in_static_are_processed_and_published_without_metadata() {
+    let dir = site("");
+    let root = dir.path();
+    write_bytes(
+        root,
+        "static/img/road.jpg",
+        &jpeg_with_exif(&photo(900, 600), 1),
+    );
+    write_bytes(root, "static/img/dots.gif", &animated_gif());
+    write_bytes(root, "static/files/notes.txt", GPS_MARK);
+    write(
+        root,
+        "content/guide/_index.md",
+        &page("Guide", "![The road north](/img/road.jpg)\n"),
+    );
+    let build = Build::run(dir, &[]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    let files = snapshot(&build.out());
+    // Markdown gets the resized copies.
+    let guide = build.main("en/guide/index.html");
+    assert!(guide.contains("srcset=\"/repo/img/road.360."), "{guide}");
+    assert!(guide.contains("alt=\"The road north\""), "{guide}");
+    // The original name still works, as the same picture without its EXIF block.
+    let original = &files["img/road.jpg"];
+    assert!(
+        !holds(original, GPS_MARK),
+        "static/ published the GPS block"
+    );
+    let decoded = image::load_from_memory(original).expect("still a JPEG");
+    assert_eq!((decoded.width(), decoded.height()), (900, 600));
+    assert!(!holds(&files["img/dots.gif"], GIF_MARK));
+    assert_eq!(
+        image::load_from_memory(&files["img/dots.gif"])
+            .expect("still a GIF")
+            .width(),
+        16
+    );
+    // Files that are not pictures are the author's to publish, as they are.
+    assert!(holds(&files["files/notes.txt"], GPS_MARK));
+}
+
+#[test]
+fn a_missing_picture_says_where_senda_looked() {
+    let dir = site("");
+    write(
+        dir.path(),
+        "content/guide/_index.md",
+        &page("Guide", "![A map](/img/map.png)\n"),
+    );
+    let build = Build::run(dir, &[]);
+    assert_ne!(build.code, Some(0));
+    assert!(
+        build
+            .stderr
+            .contains("looked for content/img/map.png and static/img/map.png"),
+        "{}",
+        build.stderr
+    );
+}

@@ -76,7 +76,7 @@ impl<'a> Pictures<'a> {
         let Some(image) = self.env.catalogue.get(&rel, &self.page.lang) else {
             self.report.error(
                 self.page
-                    .diagnostic(line, format!("there is no picture `{dest}` (looked for content/{rel})"))
+                    .diagnostic(line, format!("there is no picture `{dest}` (looked for content/{rel} and static/{rel})"))
                     .help("put the file beside the page's file, or check the spelling: names are case-sensitive"),
             );
             return Written {

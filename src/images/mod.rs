@@ -9,6 +9,7 @@
 
 pub mod markup;
 mod raster;
+pub(crate) mod strip;
 mod svg;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -483,6 +484,45 @@ pub fn sources(root: &Path, files: &[(PathBuf, String)]) -> (Vec<Source>, Vec<(P
         })
         .collect();
     (pictures, others)
+}
+
+/// The pictures of `static/` under their own names as well, without their metadata: a
+/// template or a style sheet may name `/img/logo.png`, which no Markdown picture rewrites.
+/// Only pictures `processed` could read are published (the others are errors already); a
+/// drawing is published cleaned. Output path -> bytes.
+pub fn originals(
+    sources: &[Source],
+    processed: &Processed,
+    report: &Report,
+) -> BTreeMap<String, Vec<u8>> {
+    sources
+        .par_iter()
+        .filter_map(|source| {
+            let image = processed.catalogue.images.get(&source.rel)?;
+            let bytes = if image.kind == Kind::Svg {
+                processed.files.get(&image.largest().path)?.clone()
+            } else {
+                let read = crate::fsx::read(&source.path)
+                    .map_err(|e| format!("{e:#}"))
+                    .and_then(|bytes| strip::strip(&source.rel, bytes));
+                match read {
+                    Ok(bytes) => bytes,
+                    Err(message) => {
+                        report.error(
+                            Diagnostic::new(
+                                &source.display,
+                                0,
+                                format!("cannot publish this picture: {message}"),
+                            )
+                            .help("open it in an image editor and save it again as JPEG or PNG"),
+                        );
+                        return None;
+                    }
+                }
+            };
+            Some((source.rel.clone(), bytes))
+        })
+        .collect()
 }
 
 /// Where the cache of a site in `root` lives.

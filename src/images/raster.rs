@@ -127,10 +127,31 @@ fn fallback(
     Ok((picture.width(), picture.height(), out))
 }
 
-/// An animated GIF written again frame by frame, as it was (same palette indices, no new
-/// quantisation), but with only the blocks a browser needs: comments, XMP and every other
-/// application block are left behind. `None` for a GIF of one frame.
+/// An animated GIF written again frame by frame (see [`clean_gif`]); `None` for a GIF of
+/// one frame.
 fn clean_animation(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    let gif = read_gif(bytes)?;
+    if gif.frames.len() < 2 {
+        return Ok(None);
+    }
+    write_gif(&gif).map(Some)
+}
+
+/// A GIF written again frame by frame, as it was (same palette indices, no new
+/// quantisation), but with only the blocks a browser needs: comments, XMP and every other
+/// application block are left behind.
+pub(crate) fn clean_gif(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    write_gif(&read_gif(bytes)?)
+}
+
+struct Gif {
+    width: u16,
+    height: u16,
+    palette: Vec<u8>,
+    frames: Vec<gif::Frame<'static>>,
+}
+
+fn read_gif(bytes: &[u8]) -> Result<Gif, String> {
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::Indexed);
     let mut decoder = options.read_info(bytes).map_err(|e| e.to_string())?;
@@ -140,21 +161,29 @@ fn clean_animation(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
     while let Some(frame) = decoder.read_next_frame().map_err(|e| e.to_string())? {
         frames.push(frame.clone());
     }
-    if frames.len() < 2 {
-        return Ok(None);
-    }
+    Ok(Gif {
+        width,
+        height,
+        palette,
+        frames,
+    })
+}
+
+fn write_gif(gif: &Gif) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     {
-        let mut encoder =
-            gif::Encoder::new(&mut out, width, height, &palette).map_err(|e| e.to_string())?;
-        encoder
-            .set_repeat(gif::Repeat::Infinite)
+        let mut encoder = gif::Encoder::new(&mut out, gif.width, gif.height, &gif.palette)
             .map_err(|e| e.to_string())?;
-        for frame in &frames {
+        if gif.frames.len() > 1 {
+            encoder
+                .set_repeat(gif::Repeat::Infinite)
+                .map_err(|e| e.to_string())?;
+        }
+        for frame in &gif.frames {
             encoder.write_frame(frame).map_err(|e| e.to_string())?;
         }
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ use crate::theme::Theme;
 pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
 
 /// Copies the theme's static files; style sheets are minified and fingerprinted
-/// (`style.3f2a1c9e.css`) so hosts can cache them for a year. Returns the URL of `style.css`.
+/// (`style.3f2a1c9e.css`) so hosts can cache them for a year, pictures lose their metadata.
+/// Returns the URL of `style.css`.
 pub(crate) fn statics(
     config: &Config,
     theme: &Theme,
@@ -43,7 +44,10 @@ pub(crate) fn statics(
             }
             (name, css.into_bytes())
         } else {
-            (path.to_string(), file.bytes.clone())
+            // A theme's picture loses its metadata like the site's own (see `images::strip`).
+            let bytes = crate::images::strip::strip(path, file.bytes.clone())
+                .map_err(|message| anyhow::anyhow!("the theme's static/{path}: {message}"))?;
+            (path.to_string(), bytes)
         };
         paths.push(name.clone());
         sink.put(name, bytes)?;
