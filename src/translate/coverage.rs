@@ -159,101 +159,125 @@ pub fn coverage(config: &Config, only: Option<&str>) -> Result<Coverage> {
         );
     }
     let default = config.default_language().code.clone();
-    let mut languages = Vec::new();
-    for language in config.languages.iter().skip(1) {
-        if only.is_some_and(|code| code != language.code) {
-            continue;
-        }
-        let lang = language.code.as_str();
-        let mut cov = LanguageCoverage {
-            code: language.code.clone(),
-            name: language.name.clone(),
-            percent_translated: 0,
-            total: Counts::default(),
-            pages: Counts::default(),
-            glossary: Counts::default(),
-            translated: Vec::new(),
-            missing: Vec::new(),
-            stale: Vec::new(),
-            draft: Vec::new(),
-            unreviewed: Vec::new(),
-            review_fallback: language.review_fallback.clone(),
-            facts: fact_coverage(&facts, lang),
-            untranslated_alt_texts: 0,
-        };
-        for (key, langs) in &content.by_key {
-            let Some(source) = langs.get(&default).map(|&i| &content.pages[i]) else {
-                continue;
-            };
-            if source.front.draft {
-                continue;
-            }
-            let glossary = content::glossary_id(key).is_some();
-            let current = content::source_hash(source);
-            let translation = langs.get(lang).map(|&i| &content.pages[i]);
-            let mut item = Item {
-                source: shown(&source.file),
-                translation: shown(&translation_file(config, key, lang)),
-                glossary,
-                source_hash: translation.and_then(|t| t.front.source_hash.clone()),
-                current_hash: current.clone(),
-                change: None,
-            };
-            if let Some(t) = translation {
-                cov.untranslated_alt_texts +=
-                    crate::images::markup::untranslated_alts(source.body(), t.body());
-            }
-            if translation.is_some_and(|t| {
-                !t.front.draft && !language.translation_reviewed(t.front.translation_reviewed)
-            }) {
-                cov.unreviewed.push(item.clone());
-            }
-            let counts = if glossary {
-                &mut cov.glossary
-            } else {
-                &mut cov.pages
-            };
-            counts.total += 1;
-            match translation {
-                None => {
-                    counts.missing += 1;
-                    cov.missing.push(item);
-                }
-                Some(t) if t.front.draft => {
-                    counts.draft += 1;
-                    cov.draft.push(item);
-                }
-                Some(t) if t.front.source_hash.as_ref().is_some_and(|h| *h != current) => {
-                    counts.stale += 1;
-                    let recorded = t.front.source_hash.as_deref().unwrap_or_default();
-                    item.change = Some(super::history::change(config, &source.file, recorded));
-                    cov.stale.push(item);
-                }
-                Some(_) => {
-                    counts.translated += 1;
-                    cov.translated.push(item);
-                }
-            }
-        }
-        cov.total = Counts {
-            total: cov.pages.total + cov.glossary.total,
-            translated: cov.pages.translated + cov.glossary.translated,
-            missing: cov.pages.missing + cov.glossary.missing,
-            stale: cov.pages.stale + cov.glossary.stale,
-            draft: cov.pages.draft + cov.glossary.draft,
-        };
-        cov.percent_translated = match cov.total.total {
-            0 => 100,
-            n => u32::try_from(cov.total.translated * 100 / n).unwrap_or(100),
-        };
-        languages.push(cov);
-    }
+    let languages = config
+        .languages
+        .iter()
+        .skip(1)
+        .filter(|language| only.is_none_or(|code| code == language.code))
+        .map(|language| language_coverage(config, &content, &facts, language, &default))
+        .collect();
     Ok(Coverage {
         version: VERSION,
         default_language: default,
         fallback: config.fallback,
         languages,
     })
+}
+
+/// One language's coverage: every page and glossary entry of the default language, and
+/// what this language has of it.
+fn language_coverage(
+    config: &Config,
+    content: &content::Content,
+    facts: &facts::Facts,
+    language: &crate::config::Language,
+    default: &str,
+) -> LanguageCoverage {
+    let lang = language.code.as_str();
+    let mut cov = LanguageCoverage {
+        code: language.code.clone(),
+        name: language.name.clone(),
+        percent_translated: 0,
+        total: Counts::default(),
+        pages: Counts::default(),
+        glossary: Counts::default(),
+        translated: Vec::new(),
+        missing: Vec::new(),
+        stale: Vec::new(),
+        draft: Vec::new(),
+        unreviewed: Vec::new(),
+        review_fallback: language.review_fallback.clone(),
+        facts: fact_coverage(facts, lang),
+        untranslated_alt_texts: 0,
+    };
+    for (key, langs) in &content.by_key {
+        let Some(source) = langs.get(default).map(|&i| &content.pages[i]) else {
+            continue;
+        };
+        if !source.front.draft {
+            let translation = langs.get(lang).map(|&i| &content.pages[i]);
+            count_page(config, &mut cov, language, key, source, translation);
+        }
+    }
+    cov.total = Counts {
+        total: cov.pages.total + cov.glossary.total,
+        translated: cov.pages.translated + cov.glossary.translated,
+        missing: cov.pages.missing + cov.glossary.missing,
+        stale: cov.pages.stale + cov.glossary.stale,
+        draft: cov.pages.draft + cov.glossary.draft,
+    };
+    cov.percent_translated = match cov.total.total {
+        0 => 100,
+        n => u32::try_from(cov.total.translated * 100 / n).unwrap_or(100),
+    };
+    cov
+}
+
+/// Counts one source page (`key`) and its translation, if any, into `cov`.
+fn count_page(
+    config: &Config,
+    cov: &mut LanguageCoverage,
+    language: &crate::config::Language,
+    key: &str,
+    source: &content::Page,
+    translation: Option<&content::Page>,
+) {
+    let lang = language.code.as_str();
+    let glossary = content::glossary_id(key).is_some();
+    let current = content::source_hash(source);
+    let mut item = Item {
+        source: shown(&source.file),
+        translation: shown(&translation_file(config, key, lang)),
+        glossary,
+        source_hash: translation.and_then(|t| t.front.source_hash.clone()),
+        current_hash: current.clone(),
+        change: None,
+    };
+    if let Some(t) = translation {
+        cov.untranslated_alt_texts +=
+            crate::images::markup::untranslated_alts(source.body(), t.body());
+    }
+    if translation.is_some_and(|t| {
+        !t.front.draft && !language.translation_reviewed(t.front.translation_reviewed)
+    }) {
+        cov.unreviewed.push(item.clone());
+    }
+    let counts = if glossary {
+        &mut cov.glossary
+    } else {
+        &mut cov.pages
+    };
+    counts.total += 1;
+    match translation {
+        None => {
+            counts.missing += 1;
+            cov.missing.push(item);
+        }
+        Some(t) if t.front.draft => {
+            counts.draft += 1;
+            cov.draft.push(item);
+        }
+        Some(t) if t.front.source_hash.as_ref().is_some_and(|h| *h != current) => {
+            counts.stale += 1;
+            let recorded = t.front.source_hash.as_deref().unwrap_or_default();
+            item.change = Some(super::history::change(config, &source.file, recorded));
+            cov.stale.push(item);
+        }
+        Some(_) => {
+            counts.translated += 1;
+            cov.translated.push(item);
+        }
+    }
 }
 
 fn fact_coverage(facts: &facts::Facts, lang: &str) -> FactsCoverage {
@@ -363,44 +387,7 @@ impl LanguageCoverage {
                 );
             }
         }
-        if !self.stale.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n  Out of date ({}): the original changed after the translation was made.",
-                self.stale.len()
-            );
-            for item in &self.stale {
-                let _ = writeln!(
-                    out,
-                    "    {}   (original: {})",
-                    item.translation, item.source
-                );
-                match &item.change {
-                    Some(Change::Diff { commit, date, diff }) => {
-                        let _ = writeln!(
-                            out,
-                            "      changes to the original since it was translated (commit {}, {date}):",
-                            &commit[..commit.len().min(10)]
-                        );
-                        for line in diff.lines() {
-                            let _ = writeln!(out, "        {line}");
-                        }
-                    }
-                    Some(Change::Date { modified }) if !modified.is_empty() => {
-                        let _ = writeln!(
-                            out,
-                            "      the original was last changed on {modified} (no git history of the translated version)"
-                        );
-                    }
-                    _ => {}
-                }
-                let _ = writeln!(
-                    out,
-                    "      when the translation matches it again: senda translate {} --to {code} --mark-current",
-                    item.source
-                );
-            }
-        }
+        self.write_stale(out);
         if !self.draft.is_empty() {
             let _ = writeln!(
                 out,
@@ -412,34 +399,7 @@ impl LanguageCoverage {
             }
         }
         self.write_unreviewed(out);
-        if !self.translated.is_empty() {
-            let _ = writeln!(out, "\n  Translated ({}):", self.translated.len());
-            let unstamped = self
-                .translated
-                .iter()
-                .filter(|i| i.source_hash.is_none())
-                .count();
-            let all_unstamped = unstamped == self.translated.len();
-            for item in &self.translated {
-                let mark = if item.source_hash.is_none() && !all_unstamped {
-                    "   (no source_hash)"
-                } else {
-                    ""
-                };
-                let _ = writeln!(out, "    {}{mark}", item.translation);
-            }
-            if unstamped > 0 {
-                let which = if all_unstamped {
-                    "None of these records"
-                } else {
-                    "Those marked (no source_hash) do not record"
-                };
-                let _ = writeln!(
-                    out,
-                    "  {which} the version of the original it was made from (source_hash), so senda cannot tell whether it is out of date.\n  After checking one against its original, run: senda translate ORIGINAL --to {code} --mark-current"
-                );
-            }
-        }
+        self.write_translated(out);
         let texts: usize = self.facts.files.iter().map(|f| f.texts).sum();
         let done: usize = self.facts.files.iter().map(|f| f.translated).sum();
         let _ = writeln!(
@@ -453,6 +413,84 @@ impl LanguageCoverage {
         );
         for f in &self.facts.files {
             let _ = writeln!(out, "    {}: {} of {}", f.file, f.translated, f.texts);
+        }
+    }
+
+    /// Translations whose original changed since, with what changed.
+    fn write_stale(&self, out: &mut String) {
+        if self.stale.is_empty() {
+            return;
+        }
+        let code = &self.code;
+        let _ = writeln!(
+            out,
+            "\n  Out of date ({}): the original changed after the translation was made.",
+            self.stale.len()
+        );
+        for item in &self.stale {
+            let _ = writeln!(
+                out,
+                "    {}   (original: {})",
+                item.translation, item.source
+            );
+            match &item.change {
+                Some(Change::Diff { commit, date, diff }) => {
+                    let _ = writeln!(
+                        out,
+                        "      changes to the original since it was translated (commit {}, {date}):",
+                        &commit[..commit.len().min(10)]
+                    );
+                    for line in diff.lines() {
+                        let _ = writeln!(out, "        {line}");
+                    }
+                }
+                Some(Change::Date { modified }) if !modified.is_empty() => {
+                    let _ = writeln!(
+                        out,
+                        "      the original was last changed on {modified} (no git history of the translated version)"
+                    );
+                }
+                _ => {}
+            }
+            let _ = writeln!(
+                out,
+                "      when the translation matches it again: senda translate {} --to {code} --mark-current",
+                item.source
+            );
+        }
+    }
+
+    /// Up-to-date translations, and whether they record their source version.
+    fn write_translated(&self, out: &mut String) {
+        if self.translated.is_empty() {
+            return;
+        }
+        let code = &self.code;
+        let _ = writeln!(out, "\n  Translated ({}):", self.translated.len());
+        let unstamped = self
+            .translated
+            .iter()
+            .filter(|i| i.source_hash.is_none())
+            .count();
+        let all_unstamped = unstamped == self.translated.len();
+        for item in &self.translated {
+            let mark = if item.source_hash.is_none() && !all_unstamped {
+                "   (no source_hash)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "    {}{mark}", item.translation);
+        }
+        if unstamped > 0 {
+            let which = if all_unstamped {
+                "None of these records"
+            } else {
+                "Those marked (no source_hash) do not record"
+            };
+            let _ = writeln!(
+                out,
+                "  {which} the version of the original it was made from (source_hash), so senda cannot tell whether it is out of date.\n  After checking one against its original, run: senda translate ORIGINAL --to {code} --mark-current"
+            );
         }
     }
 
