@@ -260,15 +260,9 @@ pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
     for e in ctx
         .entries
         .iter()
-        .filter(|e| e.lang.code == lang && e.key.starts_with("glossary/"))
+        .filter(|e| e.lang.code == lang && e.key.starts_with(crate::content::GLOSSARY_DIR))
     {
-        let id = match e.page.kind {
-            Kind::Section => "glossary",
-            Kind::Page => e
-                .key
-                .trim_start_matches("glossary/")
-                .trim_end_matches(".md"),
-        };
+        let id = crate::content::glossary_id(e.key).unwrap_or("glossary");
         anchors.insert(ctx.path(&e.url), format!("#{id}"));
     }
     let mut entries = ctx.glossary_entries.get(lang).cloned().unwrap_or_default();
@@ -328,7 +322,7 @@ fn guide_order<'a>(
         order.push((page.key, inner));
     }
     for section in child_entries(ctx, key, lang, Kind::Section) {
-        if section.key != "glossary/_index.md" {
+        if section.key != crate::content::GLOSSARY {
             guide_order(ctx, section.key, lang, inner, order);
         }
     }

@@ -802,11 +802,7 @@ impl<'a> Base<'a> {
             None => self.url(key, lang),
         };
         let exists = |path: &str| self.exists(path);
-        let this_entry = entry
-            .key
-            .strip_prefix("glossary/")
-            .filter(|k| !k.starts_with("_index"))
-            .map(|k| k.trim_end_matches(".md"));
+        let this_entry = crate::content::glossary_id(entry.key);
         let show = |key: &'static str| {
             move |bytes: u64| {
                 let size = crate::images::markup::kilobytes(bytes);
@@ -874,16 +870,11 @@ fn glossaries(
     for language in &config.languages {
         let mut claimed: HashMap<String, &str> = HashMap::new();
         let mut terms = Vec::new();
-        for entry in entries.iter().filter(|e| {
-            e.lang.code == language.code
-                && !e.fallback
-                && e.page.kind == Kind::Page
-                && e.key.starts_with("glossary/")
+        for (entry, id) in entries.iter().filter_map(|e| {
+            let id = crate::content::glossary_id(e.key)?;
+            (e.lang.code == language.code && !e.fallback && e.page.kind == Kind::Page)
+                .then_some((e, id))
         }) {
-            let id = entry
-                .key
-                .trim_start_matches("glossary/")
-                .trim_end_matches(".md");
             let mut phrases = Vec::new();
             let front = &entry.page.front;
             let aliases = front.term_aliases.iter().enumerate();
@@ -1081,19 +1072,11 @@ fn check_fragments(ctx: &Ctx<'_>, rendered: &[Rendered]) {
         let set = ids.entry(ctx.path(&entry.url)).or_default();
         set.extend(body.headings.iter().map(|h| h.id.as_str()));
         set.extend(generated::TEMPLATE_IDS);
-        if entry.key == "glossary/_index.md" {
-            for other in ctx.entries.iter().filter(|e| {
-                e.lang.code == entry.lang.code
-                    && e.key.starts_with("glossary/")
-                    && e.page.kind == Kind::Page
-            }) {
-                set.insert(
-                    other
-                        .key
-                        .trim_start_matches("glossary/")
-                        .trim_end_matches(".md"),
-                );
-            }
+        if entry.key == crate::content::GLOSSARY {
+            set.extend(ctx.entries.iter().filter_map(|e| {
+                let id = crate::content::glossary_id(e.key)?;
+                (e.lang.code == entry.lang.code && e.page.kind == Kind::Page).then_some(id)
+            }));
         }
     }
     for (entry, body) in ctx.entries.iter().zip(rendered) {
@@ -1116,15 +1099,10 @@ fn warn_unused_terms(ctx: &Ctx<'_>, rendered: &[Rendered]) {
             .or_default()
             .extend(body.terms.iter().map(String::as_str));
     }
-    for entry in ctx
-        .entries
-        .iter()
-        .filter(|e| !e.fallback && e.page.kind == Kind::Page && e.key.starts_with("glossary/"))
-    {
-        let id = entry
-            .key
-            .trim_start_matches("glossary/")
-            .trim_end_matches(".md");
+    for (entry, id) in ctx.entries.iter().filter_map(|e| {
+        let id = crate::content::glossary_id(e.key)?;
+        (!e.fallback && e.page.kind == Kind::Page).then_some((e, id))
+    }) {
         if !used
             .get(entry.lang.code.as_str())
             .is_some_and(|s| s.contains(id))

@@ -247,7 +247,7 @@ fn template_name(entry: &Entry<'_>) -> &'static str {
     let page = entry.page;
     match page.kind {
         Kind::Section if entry.key == "_index.md" => "home.html",
-        Kind::Section if entry.key == "glossary/_index.md" => "glossary.html",
+        Kind::Section if entry.key == crate::content::GLOSSARY => "glossary.html",
         Kind::Section => "section.html",
         Kind::Page if page.front.circumstance.is_some() => "circumstance.html",
         Kind::Page if page.front.question.is_some() => "question.html",
@@ -479,7 +479,7 @@ pub(crate) fn site_context(
 ) -> (SiteCtx, LangCtx) {
     let lang = language.code.as_str();
     let decide_url = ctx
-        .entry("decide/_index.md", lang)
+        .entry(crate::content::DECIDE, lang)
         .and_then(|e| e.page.front.extra.get("start"))
         .and_then(|v| v.as_str())
         .and_then(|s| s.strip_prefix("@/"))
@@ -495,7 +495,7 @@ pub(crate) fn site_context(
         style_url: ctx.style_url.clone(),
         sources_url: ctx.path(&ctx.generated_url(lang, "slug-sources")),
         guide_url: ctx.path(&ctx.generated_url(lang, "slug-guide")),
-        glossary_url: ctx.url("glossary/_index.md", lang),
+        glossary_url: ctx.url(crate::content::GLOSSARY, lang),
         decide_url,
         facts_date: ctx.newest_fact.map(|d| ctx.format(lang).date(d)),
         preview_image: ctx
@@ -768,7 +768,7 @@ fn add_lists(ctx: &Ctx<'_>, entry: &Entry<'_>, kind: &str, p: &mut PageCtx) {
         p.pages = children(ctx, entry.key, lang, Kind::Page);
         p.subsections = children(ctx, entry.key, lang, Kind::Section);
     }
-    if kind == "home" || entry.key == "situations/_index.md" {
+    if kind == "home" || entry.key == crate::content::SITUATIONS {
         p.circumstances = ctx
             .entries
             .iter()
@@ -866,15 +866,12 @@ pub(crate) fn glossary_entries(ctx: &Base<'_>, lang: &str) -> Vec<EntryCtx> {
     let mut entries: Vec<EntryCtx> = ctx
         .entries
         .iter()
-        .filter(|e| {
-            e.lang.code == lang && e.page.kind == Kind::Page && e.key.starts_with("glossary/")
+        .filter_map(|e| {
+            let id = crate::content::glossary_id(e.key)?;
+            (e.lang.code == lang && e.page.kind == Kind::Page).then_some((e, id))
         })
-        .map(|e| EntryCtx {
-            id: e
-                .key
-                .trim_start_matches("glossary/")
-                .trim_end_matches(".md")
-                .to_string(),
+        .map(|(e, id)| EntryCtx {
+            id: id.to_string(),
             title: e.page.front.title.clone(),
             description: e.page.front.description.clone(),
             aliases: e.page.front.term_aliases.clone(),
@@ -952,7 +949,7 @@ fn question_step(ctx: &Ctx<'_>, entry: &Entry<'_>) -> usize {
     let lang = entry.lang.code.as_str();
     let mut depth: HashMap<&str, usize> = HashMap::new();
     let start = ctx
-        .entry("decide/_index.md", lang)
+        .entry(crate::content::DECIDE, lang)
         .and_then(|e| e.page.front.extra.get("start"))
         .and_then(|v| v.as_str())
         .and_then(|s| s.strip_prefix("@/"));
