@@ -168,6 +168,20 @@ fn bundle_files_sit_beside_every_version_of_the_page() {
 }
 
 #[test]
+fn a_dated_bundle_s_files_are_published_at_its_address_only() {
+    let b = imported();
+    let files = b.files();
+    for file in ["blog/first-post/notes.txt", "es/blog/first-post/notes.txt"] {
+        assert!(files.contains(file), "{file} missing");
+    }
+    // The folder's name with its date is not an address of the site, as in Zola.
+    assert!(
+        !files.contains("blog/2024-05-27-first-post/notes.txt"),
+        "{files:?}"
+    );
+}
+
+#[test]
 fn aliases_get_redirect_pages_and_301_lines() {
     let b = imported();
     for file in ["old-trip/index.html", "2023/trip.html"] {
