@@ -400,3 +400,14 @@ fn template_error_in_base_reached_through_the_404_page() {
         &["`page.home_link` not found", "404.html"],
     );
 }
+
+#[test]
+fn an_alias_that_is_not_an_address_is_named_at_its_own_line() {
+    // Not at line 3, whose description holds the same words; each copy at its own line.
+    let stderr = case(
+        "alias_not_an_address",
+        "content/page.md:5:",
+        &["the alias `old name` is not an address", "term_aliases"],
+    );
+    assert!(stderr.contains("content/page.md:6:"), "{stderr}");
+}

@@ -28,9 +28,13 @@ pub(crate) fn aliases(report: &Report, entries: &[Entry<'_>]) -> Vec<Alias> {
     let mut taken: HashMap<String, &std::path::Path> = HashMap::new();
     let mut out = Vec::new();
     for entry in entries.iter().filter(|e| !e.fallback) {
-        for alias in &entry.page.front.aliases {
+        for (i, alias) in entry.page.front.aliases.iter().enumerate() {
             let from = alias.trim().trim_start_matches('/').to_string();
-            let line = crate::content::front_line(&entry.page.source, alias);
+            // TOML records each item's line; YAML front matter does not, so look for it.
+            let line = match entry.page.front.line(&format!("aliases.{i}")) {
+                1 => crate::content::front_line(&entry.page.source, alias),
+                line => line,
+            };
             if from.is_empty() || from.contains(char::is_whitespace) {
                 report.error(
                     entry
