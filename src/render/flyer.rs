@@ -138,8 +138,8 @@ mod tests {
         let svg = qr_svg("https://example.org/es/", "QR: example.org/es").expect("a code");
         assert!(svg.contains("aria-label=\"QR: example.org/es\""), "{svg}");
         assert!(svg.contains("<title>QR: example.org/es</title>"), "{svg}");
-        // Version 2 with quartile correction holds 32 bytes: 25 modules, 33 with the margin.
-        assert!(svg.contains("viewBox=\"0 0 33 33\""), "{svg}");
+        // 23 bytes at quartile correction need version 3: 29 modules, 37 with the margin.
+        assert!(svg.contains("viewBox=\"0 0 37 37\""), "{svg}");
         assert!(svg.contains("d=\"M4 4h7v1h-7z"), "{svg}");
     }
 }
