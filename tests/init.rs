@@ -111,7 +111,8 @@ fn two_languages_build_cleanly() {
     // copy of the guide to save; every page has a link preview in its language.
     let flyer = read(&public.join("es/volante/index.html"));
     assert!(
-        flyer.contains("<li>Qué hacer en sus primeros días.") && flyer.contains("<svg class=\"qr\""),
+        flyer.contains("<li>Qué hacer en sus primeros días.")
+            && flyer.contains("<svg class=\"qr\""),
         "{flyer}"
     );
     let home = read(&public.join("es/index.html"));

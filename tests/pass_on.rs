@@ -37,7 +37,11 @@ fn site_with_pictures() -> TempDir {
         .expect("write a photo");
     for (file, steps, border) in [
         ("content/guide/apply.md", "Three steps", "The border bridge"),
-        ("content/guide/apply.es.md", "Tres pasos", "El puente de la frontera"),
+        (
+            "content/guide/apply.es.md",
+            "Tres pasos",
+            "El puente de la frontera",
+        ),
     ] {
         let text = std::fs::read_to_string(root.join(file)).expect("the page");
         write(
@@ -174,7 +178,8 @@ fn the_copy_of_the_guide_refers_to_nothing_outside_itself() {
             ("Tres pasos", "El puente de la frontera")
         };
         assert!(
-            html.contains(&format!("alt=\"{steps}\"")) && html.contains("src=\"data:image/svg+xml;base64,"),
+            html.contains(&format!("alt=\"{steps}\""))
+                && html.contains("src=\"data:image/svg+xml;base64,"),
             "{copy}: the drawing is inlined"
         );
         assert!(
@@ -226,7 +231,10 @@ fn screenshot(url: &str, width: u32, height: u32, work: &Path) -> image::RgbImag
             "--no-first-run",
             "--force-device-scale-factor=1",
         ])
-        .arg(format!("--user-data-dir={}", work.join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join("profile").display()
+        ))
         .arg(format!("--window-size={width},{height}"))
         .arg(format!("--screenshot={}", png.display()))
         .arg(url)

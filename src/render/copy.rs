@@ -11,10 +11,10 @@
 
 use sha2::{Digest, Sha256};
 
+use super::Ctx;
 use super::context::*;
 use super::generated::Guide;
 use super::templates::{BODY_MARKER, base_context, render_skeleton};
-use super::Ctx;
 use crate::config::Config;
 use crate::html::escape;
 use crate::i18n::Strings;
@@ -109,7 +109,8 @@ pub(crate) fn chapter(ctx: &Ctx<'_>, html: &str) -> Chapter {
                                 ));
                                 for key in ["width", "height", "title"] {
                                     if let Some(value) = attr(key) {
-                                        out.html.push_str(&format!(" {key}=\"{}\"", escape(&value)));
+                                        out.html
+                                            .push_str(&format!(" {key}=\"{}\"", escape(&value)));
                                     }
                                 }
                                 out.html.push('>');
@@ -144,7 +145,9 @@ pub(crate) fn chapter(ctx: &Ctx<'_>, html: &str) -> Chapter {
                 out.html.push_str(&String::from_utf8_lossy(&tag.name));
                 out.html.push('>');
             }
-            html5gum::Token::String(text) => out.html.push_str(&escape(&String::from_utf8_lossy(&text))),
+            html5gum::Token::String(text) => {
+                out.html.push_str(&escape(&String::from_utf8_lossy(&text)))
+            }
             _ => {}
         }
     }

@@ -18,8 +18,16 @@ const QUIET_ZONE: usize = 4;
 pub(crate) fn page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     let url = ctx.generated_url(lang, "slug-flyer");
     let home = ctx.entry("_index.md", lang);
-    let home_url = ctx.permalink(&home.map_or_else(|| ctx.config.lang_prefix(lang), |e| e.url.clone()));
-    let Some(qr) = qr_svg(&home_url, &ctx.strings.get(lang, "flyer-qr-alt", &[("address", printed(&home_url).into())])) else {
+    let home_url =
+        ctx.permalink(&home.map_or_else(|| ctx.config.lang_prefix(lang), |e| e.url.clone()));
+    let Some(qr) = qr_svg(
+        &home_url,
+        &ctx.strings.get(
+            lang,
+            "flyer-qr-alt",
+            &[("address", printed(&home_url).into())],
+        ),
+    ) else {
         ctx.report.error(
             Diagnostic::new(
                 std::path::Path::new("site.toml"),
@@ -64,7 +72,9 @@ pub(crate) fn page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) 
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
-    everywhere(ctx, &mut context, lang, |l| ctx.generated_url(l, "slug-flyer"));
+    everywhere(ctx, &mut context, lang, |l| {
+        ctx.generated_url(l, "slug-flyer")
+    });
     if let Some(file) = render_page(
         ctx,
         lang,

@@ -21,11 +21,7 @@ pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
 
 /// Copies the theme's static files; style sheets are minified and fingerprinted
 /// (`style.3f2a1c9e.css`) so hosts can cache them for a year.
-pub(crate) fn statics(
-    config: &Config,
-    theme: &Theme,
-    sink: &dyn Sink,
-) -> Result<Statics> {
+pub(crate) fn statics(config: &Config, theme: &Theme, sink: &dyn Sink) -> Result<Statics> {
     let mut statics = Statics::default();
     for (path, file) in theme.statics() {
         let (name, bytes) = if let Some(stem) = path.strip_suffix(".css") {

@@ -541,7 +541,8 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
         let (send, receive) =
             std::sync::mpsc::sync_channel::<Vec<(usize, String, copy::Chapter)>>(1);
         let writer = scope.spawn(move || -> Result<(Vec<Piecewise>, Vec<copy::Gathered>)> {
-            let mut copies: Vec<copy::Gathered> = files.iter().map(|_| Default::default()).collect();
+            let mut copies: Vec<copy::Gathered> =
+                files.iter().map(|_| Default::default()).collect();
             for chapters in receive {
                 for (g, text, chapter) in chapters {
                     files[g].write(text.as_bytes())?;
