@@ -1,9 +1,9 @@
 //! Reach (issue 17): the whole guide as one self-contained file per language, to save and pass
 //! on, and the printable flyer with a QR code of the guide's address.
 //!
-//! Two tests open the output in headless Chromium (Debian's `chromium` package): one checks
-//! that the copy shows its style from a `file://` address, the other reads the flyer's QR code
-//! from a picture of it. Without Chromium they fail, saying what to install.
+//! Three tests open the output in headless Chromium (Debian's `chromium` package): the copy
+//! shows its style from a `file://` address, the flyer's QR code is read from a picture of it,
+//! and the flyer prints on one page. Without Chromium they fail, saying what to install.
 
 mod common;
 
@@ -347,4 +347,53 @@ fn the_flyer_qr_code_opens_the_guide_at_its_own_address() {
     std::fs::write(&file, svg).expect("write the code");
     let shot = screenshot(&format!("file://{}", file.display()), 400, 400, work.path());
     assert_eq!(read_qr(&shot), "https://asilo.example.net/guia/es/");
+}
+
+/// Pages of a PDF file, counted by their page objects.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+#[test]
+fn the_flyer_prints_on_one_page_of_a4_and_of_letter() {
+    let build = Build::fixture("basic", &[]);
+    let work = TempDir::new().expect("a folder");
+    let flyer = build.page("en/flyer/index.html");
+    // From a file, the site's root is the disk's: point the style sheet at the output folder.
+    let flyer = flyer.replace("href=\"/style.", "href=\"../../style.");
+    for (paper, extra) in [
+        ("Letter", ""),
+        (
+            "A4",
+            "<style>@page flyer { size: A4; margin: 1cm; }</style>",
+        ),
+    ] {
+        let page = build.out().join(format!("en/flyer/{paper}.html"));
+        std::fs::write(&page, flyer.replace("</head>", &format!("{extra}</head>")))
+            .expect("write the flyer");
+        let pdf = work.path().join(format!("{paper}.pdf"));
+        let output = Command::new(chromium())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                work.path().join("profile").display()
+            ))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .expect("run chromium");
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|_| {
+            panic!(
+                "chromium printed no PDF:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        assert_eq!(pdf_pages(&bytes), 1, "the flyer fills one {paper} page");
+    }
 }
