@@ -397,3 +397,32 @@ fn the_flyer_prints_on_one_page_of_a4_and_of_letter() {
         assert_eq!(pdf_pages(&bytes), 1, "the flyer fills one {paper} page");
     }
 }
+
+#[test]
+fn a_guide_too_heavy_to_pass_on_gets_no_copy_and_a_warning() {
+    let dir = copy_fixture("basic");
+    let paragraph = "Every sentence of this long page is here to make the guide heavy. ".repeat(40);
+    let body = format!("{paragraph}\n\n").repeat(400);
+    write(
+        dir.path(),
+        "content/guide/long.md",
+        &format!("+++\ntitle = \"A very long page\"\n+++\n{body}"),
+    );
+    let build = Build::run(dir, &[]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    assert!(
+        build
+            .stderr
+            .contains("the whole guide in `en` is over 1000 KB as one file"),
+        "{}",
+        build.stderr
+    );
+    assert!(!build.out().join(COPY_EN).exists());
+    assert!(build.out().join("en/whole-guide/index.html").is_file());
+    let home = build.page("en/index.html");
+    assert!(!home.contains("download="), "{home}");
+    assert!(
+        home.contains("<a href=\"/en/flyer/\">"),
+        "the flyer is still offered: {home}"
+    );
+}

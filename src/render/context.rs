@@ -165,14 +165,21 @@ pub struct PageCtx {
 /// The home page's links to the whole guide as one file and to the flyer.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassOnCtx {
-    /// URL of the self-contained copy of the whole guide.
-    pub copy_url: String,
-    /// Its file name, for the `download` attribute.
-    pub copy_file: String,
-    /// Its size, formatted (`48 KB`).
-    pub copy_size: String,
+    /// The self-contained copy of the whole guide; none when it would be too heavy.
+    pub copy: Option<CopyCtx>,
     /// URL of the printable flyer.
     pub flyer_url: String,
+}
+
+/// The self-contained copy of the whole guide in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyCtx {
+    /// Its URL.
+    pub url: String,
+    /// Its file name, for the `download` attribute.
+    pub file: String,
+    /// Its size, formatted (`48 KB`).
+    pub size: String,
 }
 
 /// The flyer of one language.

@@ -23,6 +23,10 @@ use crate::i18n::Strings;
 /// out and its description kept, so that the copy stays small enough to pass on.
 const INLINE_MAX: usize = 8_000;
 
+/// A copy heavier than this is not written: it could not be sent over a phone's prepaid
+/// data, and gathering it would hold a large guide in memory.
+const MAX_BYTES: usize = 1_000_000;
+
 /// Stands for the copy's policy in the template's output until its style is known. It holds
 /// a space, so that the minifier keeps it quoted like the policy that replaces it.
 const CSP_MARKER: &str = "senda-csp 3b7d21";
@@ -34,6 +38,8 @@ pub(crate) struct Gathered {
     body: String,
     /// A picture was inlined: the policy must allow `data:` pictures.
     pictures: bool,
+    /// The chapters went over [`MAX_BYTES`]: no copy, and no more chapters kept.
+    over: bool,
 }
 
 /// One language's copy, written: where it goes and its bytes.
@@ -48,10 +54,18 @@ pub(crate) struct Saved {
 }
 
 impl Gathered {
-    /// Appends a chapter of the one-page guide (its HTML as the guide writes it).
-    pub(crate) fn push(&mut self, chapter: &Chapter) {
-        self.body.push_str(&chapter.html);
-        self.pictures |= chapter.pictures;
+    /// Appends a chapter of the one-page guide; `false` once the copy is too heavy to write,
+    /// when further chapters need not be made.
+    pub(crate) fn push(&mut self, chapter: &Chapter) -> bool {
+        if !self.over {
+            self.body.push_str(&chapter.html);
+            self.pictures |= chapter.pictures;
+            if self.body.len() > MAX_BYTES {
+                self.over = true;
+                self.body = String::new();
+            }
+        }
+        !self.over
     }
 }
 
@@ -220,9 +234,23 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// Writes the copy of `guide`'s language from its chapters, with template `copy.html`;
-/// `None` when the template failed (reported).
+/// `None` when it is too heavy (a warning) or the template failed (reported).
 pub(crate) fn page(ctx: &Ctx<'_>, guide: &Guide, copy: Gathered) -> Option<Saved> {
     let lang = guide.lang.as_str();
+    if copy.over {
+        ctx.report.warn(
+            crate::diag::Diagnostic::new(
+                std::path::Path::new("content"),
+                0,
+                format!(
+                    "the whole guide in `{lang}` is over {} KB as one file: senda writes no copy of it to pass on, and its home page does not offer one",
+                    MAX_BYTES / 1000
+                ),
+            )
+            .help("nothing to do: the site and the one-page guide are complete; a copy that heavy could not be sent over a phone"),
+        );
+        return None;
+    }
     let online = ctx.generated_url(lang, "slug-guide");
     let mut entries = ctx.glossary_entries.get(lang).cloned().unwrap_or_default();
     for e in &mut entries {

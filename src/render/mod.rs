@@ -12,6 +12,7 @@ mod redirects;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -473,7 +474,8 @@ fn render_only(ctx: &Ctx<'_>, only: &str, sink: &dyn Sink) -> Result<()> {
             let mut body = ctx.markdown(entry, None, None);
             // The home page's link to the copy of the guide needs the copy's size: it stays
             // out until the full build that follows.
-            match templates::page(ctx, entry, &mut body, None) {
+            let pass_on = (entry.key == HOME).then(|| pass_on(ctx, &entry.lang.code, None));
+            match templates::page(ctx, entry, &mut body, pass_on) {
                 Some((path, bytes)) => sink.put(path, bytes),
                 None => Ok(()),
             }
@@ -536,17 +538,24 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
     }
     let mut rendered: Vec<Option<Rendered>> = Vec::new();
     rendered.resize_with(ctx.entries.len(), || None);
+    // Set once a guide's copy to pass on is too heavy to write: its chapters are not made.
+    let heavy: Vec<AtomicBool> = guides.iter().map(|_| AtomicBool::new(false)).collect();
+    let heavy = heavy.as_slice();
     let copies = std::thread::scope(|scope| -> Result<Vec<copy::Gathered>> {
         // A thread of its own writes each batch's chapters while the next batch renders.
         let (send, receive) =
-            std::sync::mpsc::sync_channel::<Vec<(usize, String, copy::Chapter)>>(1);
+            std::sync::mpsc::sync_channel::<Vec<(usize, String, Option<copy::Chapter>)>>(1);
         let writer = scope.spawn(move || -> Result<(Vec<Piecewise>, Vec<copy::Gathered>)> {
             let mut copies: Vec<copy::Gathered> =
                 files.iter().map(|_| Default::default()).collect();
             for chapters in receive {
                 for (g, text, chapter) in chapters {
                     files[g].write(text.as_bytes())?;
-                    copies[g].push(&chapter);
+                    if let Some(chapter) = chapter
+                        && !copies[g].push(&chapter)
+                    {
+                        heavy[g].store(true, Ordering::Relaxed);
+                    }
                 }
             }
             Ok((files, copies))
@@ -554,13 +563,11 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
         for batch in work.chunks(PAGE_BATCH) {
             let bodies = batch
                 .par_iter()
-                .map(|&(i, chapter)| render_one(ctx, sink, &guides, i, chapter))
+                .map(|&(i, chapter)| render_one(ctx, sink, &guides, heavy, i, chapter))
                 .collect::<Result<Vec<(Rendered, Option<copy::Chapter>)>>>()?;
             let mut chapters = Vec::new();
             for (&(i, chapter), (mut body, copied)) in batch.iter().zip(bodies) {
-                if let (Some((g, _)), Some(text), Some(copied)) =
-                    (chapter, body.guide_html.take(), copied)
-                {
+                if let (Some((g, _)), Some(text)) = (chapter, body.guide_html.take()) {
                     chapters.push((g, text, copied));
                 }
                 rendered[i] = Some(body);
@@ -595,11 +602,13 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
 }
 
 /// Renders entry `i` into `sink` (the home pages wait for [`home_pages`]) and, when it is a
-/// chapter of a guide, its chapter for the guide and for the copy to pass on.
+/// chapter of a guide, its chapter for the guide and, unless that guide's copy is `heavy`
+/// already, for the copy to pass on.
 fn render_one(
     ctx: &Ctx<'_>,
     sink: &dyn Sink,
     guides: &[generated::Guide],
+    heavy: &[AtomicBool],
     i: usize,
     chapter: Option<(usize, usize)>,
 ) -> Result<(Rendered, Option<copy::Chapter>)> {
@@ -622,10 +631,20 @@ fn render_one(
     let mut copied = None;
     if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
         let text = guides[g].chapter(ctx, entry, c, html);
-        copied = Some(copy::chapter(ctx, &text));
+        if !heavy[g].load(Ordering::Relaxed) {
+            copied = Some(copy::chapter(ctx, &text));
+        }
         body.guide_html = Some(text);
     }
     Ok((body, copied))
+}
+
+/// What a home page in `lang` offers to pass on: the flyer, and `copy` when there is one.
+fn pass_on(ctx: &Ctx<'_>, lang: &str, copy: Option<CopyCtx>) -> PassOnCtx {
+    PassOnCtx {
+        copy,
+        flyer_url: ctx.path(&ctx.generated_url(lang, "slug-flyer")),
+    }
 }
 
 /// The key of the home page.
@@ -643,12 +662,12 @@ fn home_pages(
             continue;
         };
         let lang = entry.lang.code.as_str();
-        let pass_on = saved.iter().find(|s| s.lang == lang).map(|s| PassOnCtx {
-            copy_url: ctx.path(&s.path),
-            copy_file: s.path.rsplit('/').next().unwrap_or(&s.path).to_string(),
-            copy_size: crate::images::markup::kilobytes(s.bytes.len() as u64),
-            flyer_url: ctx.path(&ctx.generated_url(lang, "slug-flyer")),
+        let copy = saved.iter().find(|s| s.lang == lang).map(|s| CopyCtx {
+            url: ctx.path(&s.path),
+            file: s.path.rsplit('/').next().unwrap_or(&s.path).to_string(),
+            size: crate::images::markup::kilobytes(s.bytes.len() as u64),
         });
+        let pass_on = Some(pass_on(ctx, lang, copy));
         if let Some((path, bytes)) = templates::page(ctx, entry, body, pass_on) {
             sink.put(path, bytes)?;
         }
