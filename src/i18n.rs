@@ -30,7 +30,7 @@ impl std::fmt::Debug for Strings {
 
 /// The interface strings that name a generated page's address (`sources`, `guide`): each is
 /// one URL segment, checked like a page's `slug`.
-pub(crate) const SLUG_KEYS: [&str; 2] = ["slug-sources", "slug-guide"];
+pub(crate) const SLUG_KEYS: [&str; 3] = ["slug-sources", "slug-guide", "slug-flyer"];
 
 /// Loads `<lang>.ftl` for every language from `files` (the site's `i18n/` over the embedded
 /// ones). A language without a file, or a key missing in one language, is a warning: the

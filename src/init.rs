@@ -283,6 +283,8 @@ struct Texts {
     steps: [&'static str; 3],
     days_label: &'static str,
     since_label: &'static str,
+    /// The three lines of the printable flyer: what the guide covers.
+    flyer: [&'static str; 3],
 }
 
 /// Title, description, slug (empty: the file name) and body of one page.
@@ -355,6 +357,11 @@ fn texts(code: &str) -> Option<Texts> {
             ],
             days_label: "Días que tiene para pedir asilo después de llegar",
             since_label: "Fecha en que empezaron las reglas actuales",
+            flyer: [
+                "Qué hacer en sus primeros días.",
+                "Cuánto tiempo tiene para pedir asilo.",
+                "Las palabras difíciles, dichas de forma sencilla.",
+            ],
         }),
         "fr" => Some(Texts {
             site_title: "Un guide pour les personnes migrantes",
@@ -414,6 +421,11 @@ fn texts(code: &str) -> Option<Texts> {
             ],
             days_label: "Nombre de jours pour demander l’asile après votre arrivée",
             since_label: "Date d’entrée en vigueur des règles actuelles",
+            flyer: [
+                "Que faire pendant vos premiers jours.",
+                "Combien de temps vous avez pour demander l’asile.",
+                "Les mots difficiles, expliqués simplement.",
+            ],
         }),
         _ => None,
     }
@@ -479,6 +491,11 @@ fn english() -> Texts {
         ],
         days_label: "Days you have to ask for asylum after you arrive",
         since_label: "Date the current rules started",
+        flyer: [
+            "What to do in your first days.",
+            "How long you have to ask for asylum.",
+            "The harder words, in plain words.",
+        ],
     }
 }
 
@@ -549,9 +566,15 @@ fn site_files(langs: &[Lang], today: jiff::civil::Date) -> BTreeMap<PathBuf, Str
             page(
                 "_index",
                 format!(
-                    "title = {}\ndescription = {}\n",
+                    "title = {}\ndescription = {}\n\n[extra]\n\
+                     # The three lines of the printable flyer page: what the guide covers.\n\
+                     flyer = [\n{}]\n",
                     q(t.site_title),
-                    q(t.site_description)
+                    q(t.site_description),
+                    t.flyer
+                        .iter()
+                        .map(|l| format!("  {},\n", q(l)))
+                        .collect::<String>()
                 ),
                 t.home_body,
             ),

@@ -293,6 +293,8 @@ fn sitemap_lists_every_page_with_its_alternates() {
         "es/fuentes/",
         "en/whole-guide/",
         "es/guia-completa/",
+        "en/flyer/",
+        "es/volante/",
         "en/guide/untranslated/",
     ] {
         assert!(
@@ -300,8 +302,9 @@ fn sitemap_lists_every_page_with_its_alternates() {
             "{url} missing"
         );
     }
-    // 14 pages in English, 13 real translations, the sources and the whole guide in each.
-    assert_eq!(count(&sitemap, "<loc>"), 14 + 13 + 4, "{sitemap}");
+    // 14 pages in English, 13 real translations, the sources, the whole guide and the flyer
+    // in each.
+    assert_eq!(count(&sitemap, "<loc>"), 14 + 13 + 6, "{sitemap}");
 }
 
 #[test]

@@ -107,6 +107,23 @@ fn two_languages_build_cleanly() {
     let article = read(&public.join("es/guia/primeros-dias/index.html"));
     assert!(article.contains("Tiene 30 días"), "{article}");
     assert!(!article.contains("{{"), "{article}");
+    // The flyer prints the home page's three lines; the home page offers the flyer and the
+    // copy of the guide to save; every page has a link preview in its language.
+    let flyer = read(&public.join("es/volante/index.html"));
+    assert!(
+        flyer.contains("<li>Qué hacer en sus primeros días.")
+            && flyer.contains("<svg class=\"qr\""),
+        "{flyer}"
+    );
+    let home = read(&public.join("es/index.html"));
+    assert!(
+        home.contains("href=/es/volante/") && home.contains("Guardar toda la guía,"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<meta property=og:locale content=es_MX>"),
+        "{home}"
+    );
 }
 
 #[test]

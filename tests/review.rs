@@ -185,3 +185,25 @@ fn a_review_fallback_that_is_not_a_language_is_refused() {
     );
     assert!(!build.out().exists(), "nothing is written");
 }
+
+#[test]
+fn generated_pages_of_an_unchecked_language_carry_the_notice_too() {
+    let build = Build::run(kreyol_site(), &[]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    for (page, link) in [
+        ("ht/sous/index.html", "href=/es/fuentes/"),
+        ("ht/tout-gid-la/index.html", "href=/es/guia-completa/"),
+        // The copy to pass on has no site around it: its link is a full address.
+        (
+            "ht/tout-gid-la/third-language-fixture.html",
+            "href=https://example.org/es/guia-completa/",
+        ),
+    ] {
+        let html = build.page(page);
+        let found = notice(&html).unwrap_or_else(|| panic!("no notice on {page}:\n{html}"));
+        assert!(found.contains(link), "{page}: {found}");
+    }
+    for page in ["es/fuentes/index.html", "es/guia-completa/index.html"] {
+        assert!(notice(&build.page(page)).is_none(), "{page} has the notice");
+    }
+}

@@ -152,6 +152,48 @@ pub struct PageCtx {
     pub languages: Vec<LanguageChoice>,
     /// Front matter `[extra]`.
     pub extra: serde_json::Value,
+    /// On the home page: the copy of the whole guide to save, and the flyer to print.
+    pub pass_on: Option<PassOnCtx>,
+    /// On the flyer: what it prints.
+    pub flyer: Option<FlyerCtx>,
+    /// In the copy to pass on: the site's style sheet, to print in its `<style>`.
+    pub style: String,
+    /// In the copy to pass on: its `Content-Security-Policy`, for a `<meta http-equiv>`.
+    pub csp: String,
+}
+
+/// The home page's links to the whole guide as one file and to the flyer.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassOnCtx {
+    /// The self-contained copy of the whole guide; none when it would be too heavy.
+    pub copy: Option<CopyCtx>,
+    /// URL of the printable flyer.
+    pub flyer_url: String,
+}
+
+/// The self-contained copy of the whole guide in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyCtx {
+    /// Its URL.
+    pub url: String,
+    /// Its file name, for the `download` attribute.
+    pub file: String,
+    /// Its size, formatted (`48 KB`).
+    pub size: String,
+}
+
+/// The flyer of one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlyerCtx {
+    /// Up to three lines on what the guide covers (the home page's `extra.flyer`, else the
+    /// language's description).
+    pub lines: Vec<String>,
+    /// The home page's address, as printed (`example.org/es/`).
+    pub address: String,
+    /// Its full URL, which the QR code holds.
+    pub url: String,
+    /// The QR code, an inline `<svg>` with its text alternative.
+    pub qr: String,
 }
 
 /// One language on the root chooser, described in that language.

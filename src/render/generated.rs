@@ -21,14 +21,8 @@ pub(crate) const TEMPLATE_IDS: [&str; 2] = ["main", "top"];
 
 /// Copies the theme's static files; style sheets are minified and fingerprinted
 /// (`style.3f2a1c9e.css`) so hosts can cache them for a year, pictures lose their metadata.
-/// Returns the URL of `style.css`.
-pub(crate) fn statics(
-    config: &Config,
-    theme: &Theme,
-    sink: &dyn Sink,
-) -> Result<(String, Vec<String>)> {
-    let mut style_url = String::new();
-    let mut paths = Vec::new();
+pub(crate) fn statics(config: &Config, theme: &Theme, sink: &dyn Sink) -> Result<Statics> {
+    let mut statics = Statics::default();
     for (path, file) in theme.statics() {
         let (name, bytes) = if let Some(stem) = path.strip_suffix(".css") {
             let css = String::from_utf8_lossy(&file.bytes).into_owned();
@@ -40,7 +34,8 @@ pub(crate) fn statics(
                 .collect();
             let name = format!("{stem}.{hash}.css");
             if path == "style.css" {
-                style_url = format!("{}{name}", config.base_path);
+                statics.style_url = format!("{}{name}", config.base_path);
+                statics.style_css.clone_from(&css);
             }
             (name, css.into_bytes())
         } else {
@@ -49,10 +44,21 @@ pub(crate) fn statics(
                 .map_err(|message| anyhow::anyhow!("the theme's static/{path}: {message}"))?;
             (path.to_string(), bytes)
         };
-        paths.push(name.clone());
+        statics.paths.push(name.clone());
         sink.put(name, bytes)?;
     }
-    Ok((style_url, paths))
+    Ok(statics)
+}
+
+/// What [`statics`] wrote.
+#[derive(Debug, Default)]
+pub(crate) struct Statics {
+    /// URL of `style.css`.
+    pub(crate) style_url: String,
+    /// `style.css` as written (minified when the site is), for the copy to pass on.
+    pub(crate) style_css: String,
+    /// Every file written.
+    pub(crate) paths: Vec<String>,
 }
 
 /// minify-html minifies CSS inside `<style>`: wrap the sheet, minify, unwrap.
@@ -72,6 +78,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
         let lang = language.code.as_str();
         let mut out = Vec::new();
         sources_page(ctx, lang, &mut out);
+        super::flyer::page(ctx, lang, &mut out);
         not_found_page(
             ctx,
             lang,
@@ -107,7 +114,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
 }
 
 /// The switcher and hreflang links of a page that exists in every language.
-fn everywhere(
+pub(crate) fn everywhere(
     ctx: &Ctx<'_>,
     context: &mut PageContext,
     lang: &str,
@@ -136,6 +143,37 @@ fn everywhere(
     }
 }
 
+/// For a generated page (`slug_key`: its address) in a language no fluent speaker has checked
+/// yet, the same page in the language its readers are pointed to; `absolute`: by full URL
+/// (for the copy to pass on, which has no site around it).
+pub(crate) fn unreviewed(
+    ctx: &Ctx<'_>,
+    lang: &str,
+    slug_key: &str,
+    absolute: bool,
+) -> Option<Alternate> {
+    let language = ctx.config.language(lang)?;
+    let default = &ctx.config.default_language().code;
+    if lang == default || language.translation_reviewed(None) {
+        return None;
+    }
+    let to = ctx
+        .config
+        .language(&language.review_fallback)
+        .unwrap_or_else(|| ctx.config.default_language());
+    let url = ctx.generated_url(&to.code, slug_key);
+    Some(Alternate {
+        code: to.code.clone(),
+        name: to.name.clone(),
+        url: if absolute {
+            ctx.permalink(&url)
+        } else {
+            ctx.path(&url)
+        },
+        current: false,
+    })
+}
+
 fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
     let url = ctx.generated_url(lang, "slug-sources");
     let mut names: Vec<&String> = ctx
@@ -156,6 +194,7 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
             .into_iter()
             .filter_map(|n| source_ctx(ctx, lang, n))
             .collect(),
+        unreviewed: unreviewed(ctx, lang, "slug-sources", false),
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
@@ -180,8 +219,12 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
 /// ([`crate::markdown::GuideLinks`]) while the page renders, and goes straight into the
 /// guide's file: a guide of thousands of pages is never held whole, nor parsed twice.
 pub(crate) struct Guide {
+    /// Language code.
+    pub(crate) lang: String,
     /// Where the guide goes.
     pub(crate) path: String,
+    /// The table of contents.
+    pub(crate) toc: Vec<ChapterCtx>,
     /// Chapters in order: the entry's index and its anchor (without `#`).
     pub(crate) chapters: Vec<(usize, String)>,
     /// URL path of each page in the guide -> its anchor (`#p-guide-x`), glossary entries too.
@@ -277,8 +320,9 @@ pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
         permalink: ctx.permalink(&url),
         content_lang: lang.into(),
         content: BODY_MARKER.into(),
-        chapters: toc,
+        chapters: toc.clone(),
         entries,
+        unreviewed: unreviewed(ctx, lang, "slug-guide", false),
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
@@ -294,7 +338,9 @@ pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
         std::path::Path::new("(one-page guide)"),
     )?;
     Some(Guide {
+        lang: lang.to_string(),
         path,
+        toc,
         chapters,
         anchors,
         skeleton,

@@ -63,8 +63,18 @@ pub(crate) fn files(
     aliases: &[super::redirects::Alias],
 ) -> Vec<(String, Vec<u8>)> {
     let paths: BTreeSet<&str> = written.iter().map(String::as_str).collect();
+    let copies: Vec<String> = ctx
+        .config
+        .languages
+        .iter()
+        .map(|l| super::copy::path(ctx.config, ctx.strings, &l.code))
+        .filter(|path| paths.contains(path.as_str()))
+        .collect();
     vec![
-        ("_headers".into(), headers(ctx.config, &paths).into_bytes()),
+        (
+            "_headers".into(),
+            headers(ctx.config, &paths, &copies).into_bytes(),
+        ),
         (
             "_redirects".into(),
             redirects(ctx.config, aliases).into_bytes(),
@@ -85,8 +95,9 @@ fn is_fingerprinted(path: &str) -> bool {
 
 /// The `_headers` file: security headers for every path, then one cache rule per top-level
 /// folder or file of the output, so that no path gets two `Cache-Control` values (Cloudflare
-/// Pages joins the values of every matching rule).
-fn headers(config: &Config, paths: &BTreeSet<&str>) -> String {
+/// Pages joins the values of every matching rule), then the copies of the guide (`copies`)
+/// as downloads.
+fn headers(config: &Config, paths: &BTreeSet<&str>, copies: &[String]) -> String {
     let base = &config.base_path;
     let mut out = String::from(
         "# Written by senda from site.toml and the built site: edit those, not this file.\n\
@@ -119,6 +130,11 @@ fn headers(config: &Config, paths: &BTreeSet<&str>) -> String {
         for rule in rules {
             let _ = write!(out, "\n{rule}\n  Cache-Control: {value}\n");
         }
+    }
+    // The copy of the guide to pass on is for saving: opened from the phone's storage it
+    // shows its own style, which the site's policy above would refuse online.
+    for copy in copies {
+        let _ = write!(out, "\n{base}{copy}\n  Content-Disposition: attachment\n");
     }
     out
 }
@@ -212,7 +228,15 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let text = headers(&config(true, "https://user.github.io/repo/"), &paths);
+        let copy = "en/whole-guide/t.html".to_string();
+        let text = headers(
+            &config(true, "https://user.github.io/repo/"),
+            &paths,
+            std::slice::from_ref(&copy),
+        );
+        assert!(
+            text.ends_with("\n/repo/en/whole-guide/t.html\n  Content-Disposition: attachment\n")
+        );
         assert!(text.starts_with("# "), "{text}");
         assert!(text.contains("\n/repo/*\n  Content-Security-Policy: default-src 'none';"));
         assert!(text.contains(

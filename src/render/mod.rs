@@ -2,7 +2,9 @@
 //! templates, and returns every output file in memory. Nothing here touches the disk.
 
 mod context;
+mod copy;
 mod files;
+mod flyer;
 mod generated;
 mod hosts;
 mod premin;
@@ -10,6 +12,7 @@ mod redirects;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -227,6 +230,8 @@ pub(crate) struct Base<'a> {
     pub(crate) children: HashMap<(String, String), Vec<usize>>,
     pub(crate) glossaries: BTreeMap<String, glossary::Matcher>,
     pub(crate) style_url: String,
+    /// The style sheet as written, for the copy to pass on.
+    pub(crate) style_css: String,
     pub(crate) today: jiff::civil::Date,
     /// Every path of the output that a root-relative link may point to.
     pub(crate) paths: HashSet<String>,
@@ -349,7 +354,7 @@ fn base<'a>(
     sources: Sources<'a>,
     options: &'a RenderOptions,
     report: &'a Report,
-    (style_url, static_paths): (String, Vec<String>),
+    statics: generated::Statics,
 ) -> Result<Base<'a>> {
     let Sources {
         config,
@@ -389,7 +394,7 @@ fn base<'a>(
             config,
             strings,
             &entries,
-            &static_paths,
+            &statics.paths,
             &copies,
             &aliases,
             images,
@@ -397,7 +402,8 @@ fn base<'a>(
         copies,
         aliases,
         entries,
-        style_url,
+        style_url: statics.style_url,
+        style_css: statics.style_css,
         today,
         newest_fact: facts
             .facts
@@ -466,7 +472,10 @@ fn render_only(ctx: &Ctx<'_>, only: &str, sink: &dyn Sink) -> Result<()> {
         .filter(|entry| entry.key == only)
         .try_for_each(|entry| {
             let mut body = ctx.markdown(entry, None, None);
-            match templates::page(ctx, entry, &mut body) {
+            // The home page's link to the copy of the guide needs the copy's size: it stays
+            // out until the full build that follows.
+            let pass_on = (entry.key == HOME).then(|| pass_on(ctx, &entry.lang.code, None));
+            match templates::page(ctx, entry, &mut body, pass_on) {
                 Some((path, bytes)) => sink.put(path, bytes),
                 None => Ok(()),
             }
@@ -529,46 +538,37 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
     }
     let mut rendered: Vec<Option<Rendered>> = Vec::new();
     rendered.resize_with(ctx.entries.len(), || None);
-    std::thread::scope(|scope| -> Result<()> {
+    // Set once a guide's copy to pass on is too heavy to write: its chapters are not made.
+    let heavy: Vec<AtomicBool> = guides.iter().map(|_| AtomicBool::new(false)).collect();
+    let heavy = heavy.as_slice();
+    let copies = std::thread::scope(|scope| -> Result<Vec<copy::Gathered>> {
         // A thread of its own writes each batch's chapters while the next batch renders.
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(usize, String)>>(1);
-        let writer = scope.spawn(move || -> Result<Vec<Piecewise>> {
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Vec<(usize, String, Option<copy::Chapter>)>>(1);
+        let writer = scope.spawn(move || -> Result<(Vec<Piecewise>, Vec<copy::Gathered>)> {
+            let mut copies: Vec<copy::Gathered> =
+                files.iter().map(|_| Default::default()).collect();
             for chapters in receive {
-                for (g, text) in chapters {
+                for (g, text, chapter) in chapters {
                     files[g].write(text.as_bytes())?;
+                    if let Some(chapter) = chapter
+                        && !copies[g].push(&chapter)
+                    {
+                        heavy[g].store(true, Ordering::Relaxed);
+                    }
                 }
             }
-            Ok(files)
+            Ok((files, copies))
         });
         for batch in work.chunks(PAGE_BATCH) {
             let bodies = batch
                 .par_iter()
-                .map(|&(i, chapter)| {
-                    let entry = &ctx.entries[i];
-                    // Only a chapter needs its page's address (for relative links).
-                    let page = chapter.map(|_| ctx.path(&entry.url));
-                    let links =
-                        chapter
-                            .zip(page.as_deref())
-                            .map(|((g, c), page)| markdown::GuideLinks {
-                                anchors: &guides[g].anchors,
-                                prefix: &guides[g].chapters[c].1,
-                                page,
-                            });
-                    let mut body = ctx.markdown(entry, None, links.as_ref());
-                    if let Some((path, bytes)) = templates::page(ctx, entry, &mut body) {
-                        sink.put(path, bytes)?;
-                    }
-                    if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
-                        body.guide_html = Some(guides[g].chapter(ctx, entry, c, html));
-                    }
-                    Ok(body)
-                })
-                .collect::<Result<Vec<Rendered>>>()?;
+                .map(|&(i, chapter)| render_one(ctx, sink, &guides, heavy, i, chapter))
+                .collect::<Result<Vec<(Rendered, Option<copy::Chapter>)>>>()?;
             let mut chapters = Vec::new();
-            for (&(i, chapter), mut body) in batch.iter().zip(bodies) {
+            for (&(i, chapter), (mut body, copied)) in batch.iter().zip(bodies) {
                 if let (Some((g, _)), Some(text)) = (chapter, body.guide_html.take()) {
-                    chapters.push((g, text));
+                    chapters.push((g, text, copied));
                 }
                 rendered[i] = Some(body);
             }
@@ -577,19 +577,102 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
             }
         }
         drop(send);
-        let files = writer
+        let (files, copies) = writer
             .join()
             .map_err(|_| anyhow::anyhow!("the one-page guide's writer stopped"))??;
         for (guide, mut file) in guides.iter().zip(files) {
             file.write(guide.tail())?;
             sink.close(file)?;
         }
-        Ok(())
+        Ok(copies)
     })?;
+    let saved: Vec<copy::Saved> = guides
+        .iter()
+        .zip(copies)
+        .filter_map(|(guide, gathered)| copy::page(ctx, guide, gathered))
+        .collect();
+    home_pages(ctx, sink, &saved, &mut rendered)?;
+    for file in saved {
+        sink.put(file.path, file.bytes)?;
+    }
     Ok(rendered
         .into_iter()
         .map(Option::unwrap_or_default)
         .collect())
+}
+
+/// Renders entry `i` into `sink` (the home pages wait for [`home_pages`]) and, when it is a
+/// chapter of a guide, its chapter for the guide and, unless that guide's copy is `heavy`
+/// already, for the copy to pass on.
+fn render_one(
+    ctx: &Ctx<'_>,
+    sink: &dyn Sink,
+    guides: &[generated::Guide],
+    heavy: &[AtomicBool],
+    i: usize,
+    chapter: Option<(usize, usize)>,
+) -> Result<(Rendered, Option<copy::Chapter>)> {
+    let entry = &ctx.entries[i];
+    // Only a chapter needs its page's address (for relative links).
+    let page = chapter.map(|_| ctx.path(&entry.url));
+    let links = chapter
+        .zip(page.as_deref())
+        .map(|((g, c), page)| markdown::GuideLinks {
+            anchors: &guides[g].anchors,
+            prefix: &guides[g].chapters[c].1,
+            page,
+        });
+    let mut body = ctx.markdown(entry, None, links.as_ref());
+    if entry.key != HOME
+        && let Some((path, bytes)) = templates::page(ctx, entry, &mut body, None)
+    {
+        sink.put(path, bytes)?;
+    }
+    let mut copied = None;
+    if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
+        let text = guides[g].chapter(ctx, entry, c, html);
+        if !heavy[g].load(Ordering::Relaxed) {
+            copied = Some(copy::chapter(ctx, &text));
+        }
+        body.guide_html = Some(text);
+    }
+    Ok((body, copied))
+}
+
+/// What a home page in `lang` offers to pass on: the flyer, and `copy` when there is one.
+fn pass_on(ctx: &Ctx<'_>, lang: &str, copy: Option<CopyCtx>) -> PassOnCtx {
+    PassOnCtx {
+        copy,
+        flyer_url: ctx.path(&ctx.generated_url(lang, "slug-flyer")),
+    }
+}
+
+/// The key of the home page.
+const HOME: &str = "_index.md";
+
+/// Renders the home pages, which link to their language's copy of the guide with its size.
+fn home_pages(
+    ctx: &Ctx<'_>,
+    sink: &dyn Sink,
+    saved: &[copy::Saved],
+    rendered: &mut [Option<Rendered>],
+) -> Result<()> {
+    for (i, entry) in ctx.entries.iter().enumerate() {
+        let Some(body) = rendered[i].as_mut().filter(|_| entry.key == HOME) else {
+            continue;
+        };
+        let lang = entry.lang.code.as_str();
+        let copy = saved.iter().find(|s| s.lang == lang).map(|s| CopyCtx {
+            url: ctx.path(&s.path),
+            file: s.path.rsplit('/').next().unwrap_or(&s.path).to_string(),
+            size: crate::images::markup::kilobytes(s.bytes.len() as u64),
+        });
+        let pass_on = Some(pass_on(ctx, lang, copy));
+        if let Some((path, bytes)) = templates::page(ctx, entry, body, pass_on) {
+            sink.put(path, bytes)?;
+        }
+    }
+    Ok(())
 }
 
 /// Every (page, language) to produce, with its URL; two pages at one URL are an error.
@@ -938,9 +1021,10 @@ fn output_paths(
         paths.insert(entry.url.clone());
     }
     for language in &config.languages {
-        for key in ["slug-sources", "slug-guide"] {
+        for key in crate::i18n::SLUG_KEYS {
             paths.insert(generated_url(config, strings, &language.code, key));
         }
+        paths.insert(copy::path(config, strings, &language.code));
     }
     paths.extend(static_paths.iter().cloned());
     paths.extend(copies.iter().map(|(_, rel)| rel.clone()));

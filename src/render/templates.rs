@@ -310,17 +310,19 @@ fn redirect(ctx: &Ctx<'_>, entry: &Entry<'_>, to: &str) -> Option<(String, Vec<u
     ))
 }
 
-/// Renders one content page; problems go to the report.
+/// Renders one content page (on the home page, with `pass_on`); problems go to the report.
 pub(crate) fn page(
     ctx: &Ctx<'_>,
     entry: &Entry<'_>,
     body: &mut Rendered,
+    pass_on: Option<PassOnCtx>,
 ) -> Option<(String, Vec<u8>)> {
     if let Some(to) = &entry.page.front.redirect_to {
         return redirect(ctx, entry, to);
     }
     let name = chosen_template(ctx, entry);
-    let context = page_context(ctx, entry, body);
+    let mut context = page_context(ctx, entry, body);
+    context.page.pass_on = pass_on;
     // The page's HTML is spliced into the page and dropped: nothing else needs it afterwards.
     let html = std::mem::take(&mut body.html);
     // Markdown is written compactly; only raw HTML (sanitised, as the translator wrote it)
