@@ -46,3 +46,10 @@ alert-warning = Warning
 alert-caution = Caution
 image-show = Show picture ({ $size })
 animation-show = Show animation ({ $size })
+# Taxonomy pages (a site's tags or categories) and feeds.
+term-title = { $taxonomy }: { $term }
+terms-count = { $count ->
+    [one] One term
+   *[other] { $count } terms
+}
+feed-link = Follow new pages (feed)

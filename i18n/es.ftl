@@ -46,3 +46,10 @@ alert-warning = Advertencia
 alert-caution = Precaución
 image-show = Ver la imagen ({ $size })
 animation-show = Ver la animación ({ $size })
+# Páginas de taxonomías (etiquetas o categorías de un sitio) y canales.
+term-title = { $taxonomy }: { $term }
+terms-count = { $count ->
+    [one] Un término
+   *[other] { $count } términos
+}
+feed-link = Seguir las páginas nuevas (canal)

@@ -46,3 +46,10 @@ alert-caution = Fè atansyon
 image-show = Montre foto a ({ $size })
 animation-show = Montre animasyon an ({ $size })
 preview-image-alt = Yon chemen ak mach zoranj k ap desann, sou yon fon gri klè.
+# Paj taksonomi (etikèt oswa kategori yon sit) ak fil.
+term-title = { $taxonomy }: { $term }
+terms-count = { $count ->
+    [one] Yon mo
+   *[other] { $count } mo
+}
+feed-link = Swiv nouvo paj yo (fil)

@@ -138,7 +138,6 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
     content.assets = others;
     let cache = images::cache_dir(&config.root);
     let images = images::process(&pictures, &config.images, Some(&cache), report);
-    warn_not_built(config, report);
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let facts = facts::load(&content.fact_files, &languages, report);
     report.check()?;
@@ -155,27 +154,6 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
         templates,
         images,
     })
-}
-
-/// What `site.toml` declares that senda does not build yet (a site imported from Zola).
-fn warn_not_built(config: &Config, report: &Report) {
-    let file = std::path::Path::new("site.toml");
-    if !config.taxonomies.is_empty() {
-        report.warn(
-            diag::Diagnostic::new(file, 0, "`taxonomies` are declared, but senda does not build taxonomy pages yet: links to them fail")
-                .help("keep the declaration; the pages come with a later version of senda"),
-        );
-    }
-    if config.feeds {
-        report.warn(
-            diag::Diagnostic::new(
-                file,
-                0,
-                "`feeds = true`, but senda does not write feeds yet",
-            )
-            .help("keep it; the feeds come with a later version of senda"),
-        );
-    }
 }
 
 /// The closing line of a build: pages per language, files written, time, warnings.

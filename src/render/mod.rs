@@ -2,11 +2,13 @@
 //! templates, and returns every output file in memory. Nothing here touches the disk.
 
 mod context;
+mod feeds;
 mod files;
 mod generated;
 mod hosts;
 mod premin;
 mod redirects;
+mod taxonomies;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -292,7 +294,14 @@ pub fn render(
         paths: Default::default(),
     };
     let statics = generated::statics(sources.config, sources.theme, &recorder)?;
-    let base = base(sources, options, report, statics)?;
+    let mut base = base(sources, options, report, statics)?;
+    let taxonomies = taxonomies::collect(&base);
+    let feeds = feeds::plan(&base, &taxonomies);
+    // Links to taxonomy pages and feeds resolve like links to pages.
+    let listed = taxonomies::paths(&taxonomies);
+    let feed_files = feeds::paths(&base, &feeds);
+    base.paths.extend(listed.iter().cloned());
+    base.paths.extend(feed_files);
     check_questions(&base);
     report.check()?;
     let ctx = context(base);
@@ -302,8 +311,14 @@ pub fn render(
         report.check()?;
         return Ok(Rendering::default());
     }
+    let mut listed: Vec<String> = listed.into_iter().collect();
+    listed.sort();
     let (generated, rendered) = rayon::join(
-        || generated::pages(&ctx, &recorder),
+        || {
+            generated::pages(&ctx, &listed, &recorder)?;
+            taxonomies::pages(&ctx, &taxonomies, &recorder)?;
+            feeds::write(&ctx, &feeds, &recorder)
+        },
         || pages(&ctx, &recorder),
     );
     generated?;
