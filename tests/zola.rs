@@ -445,3 +445,26 @@ fn a_link_to_a_term_no_page_names_and_a_term_that_is_not_text_fail_the_build() {
         assert!(!b.out().exists(), "nothing is written");
     }
 }
+
+#[test]
+fn relative_links_and_raw_html_links_to_nothing_fail_the_build_with_file_and_line() {
+    let dir = copy_fixture("zola");
+    assert!(senda(dir.path(), &["import", "zola"]).status.success());
+    write(
+        dir.path(),
+        "content/blog/trip/index.md",
+        "+++\ntitle = \"The trip\"\n+++\nSee [the notes](notes.txt) and [the list](nope.txt).\n\n<a href=\"gone.pdf\">raw</a> <a href=\"/files/missing.pdf\">rooted</a> <a href=\"/files/guide.pdf\">fine</a>\n",
+    );
+    let b = Build::run(dir, &[]);
+    assert_eq!(b.code, Some(1), "{}", b.stderr);
+    for said in [
+        "content/blog/trip/index.md:4: link to `nope.txt`: no page or file has that address (/blog/trip/nope.txt)",
+        "content/blog/trip/index.md:6: link to `gone.pdf`",
+        "content/blog/trip/index.md:6: link to `/files/missing.pdf`",
+    ] {
+        assert!(b.stderr.contains(said), "{said}: {}", b.stderr);
+    }
+    for fine in ["`notes.txt`", "`/files/guide.pdf`"] {
+        assert!(!b.stderr.contains(fine), "{fine}: {}", b.stderr);
+    }
+}

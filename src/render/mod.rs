@@ -845,6 +845,7 @@ impl<'a> Base<'a> {
             resolve: &resolve,
             exists: &exists,
             base_path: &self.config.base_path,
+            url: &entry.url,
             facts: self.facts,
             format: self.format(lang),
             // Front-matter snippets become link texts and list items: no glossary links
