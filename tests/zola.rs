@@ -468,3 +468,23 @@ fn relative_links_and_raw_html_links_to_nothing_fail_the_build_with_file_and_lin
         assert!(!b.stderr.contains(fine), "{fine}: {}", b.stderr);
     }
 }
+
+#[test]
+fn a_link_to_a_picture_leads_to_its_widest_file() {
+    let b = imported();
+    let page = b.main("blog/first-post/index.html");
+    let at = page
+        .find(">the map, larger</a>")
+        .unwrap_or_else(|| panic!("{page}"));
+    let href = page[..at]
+        .rsplit("href=")
+        .next()
+        .unwrap_or_default()
+        .trim_matches('"');
+    assert!(
+        // Pictures are published where their folder is (as the page's own pictures are).
+        href.starts_with("/blog/2024-05-27-first-post/map.") && href.ends_with(".webp"),
+        "{href}"
+    );
+    assert!(b.files().contains(href.trim_start_matches('/')), "{href}");
+}

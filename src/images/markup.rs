@@ -339,6 +339,17 @@ fn alt_text<'a>(events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) ->
     alt
 }
 
+impl PageImages<'_> {
+    /// Where a link (not an image) to a picture leads, `[the map](map.png)`: the widest file
+    /// made from it, as the original is not published. `None` when `dest` is no picture.
+    pub fn link(&self, page: &Page, dest: &str) -> Option<String> {
+        let image = self
+            .catalogue
+            .get(&resolve(&folder(page), dest), &page.lang)?;
+        Some(format!("{}{}", self.base_path, image.largest().path))
+    }
+}
+
 /// Whether raw HTML holds an `<img>` that senda must replace.
 pub fn has_img(html: &str) -> bool {
     html.to_ascii_lowercase().contains("<img")

@@ -91,6 +91,10 @@ fn destination(
         }
         return dest.to_string();
     }
+    // A link to a picture leads to the widest file made from it.
+    if !image && let Some(url) = env.images.and_then(|i| i.link(place.page, dest)) {
+        return url;
+    }
     if let Some(path) = dest.strip_prefix('/') {
         let path_only = path.split(['#', '?']).next().unwrap_or_default();
         if !(env.exists)(path_only) {
