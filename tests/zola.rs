@@ -289,6 +289,13 @@ fn taxonomies_get_a_list_page_and_a_page_per_term_in_each_language() {
         b.main("es/blog/trip/index.html")
             .contains("href=/es/tags/viaje/>Viaje</a>")
     );
+    // A page shown untranslated in Spanish links to its English terms.
+    assert!(
+        b.main("es/blog/2026-03-15t07-38-27z/index.html")
+            .contains("href=/tags/dawn-dusk/>Dawn &amp; dusk</a>"),
+        "{}",
+        b.main("es/blog/2026-03-15t07-38-27z/index.html")
+    );
     // Spanish declares no `categories`: a warning with file and line, no page.
     assert!(
         b.stderr

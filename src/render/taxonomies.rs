@@ -212,10 +212,15 @@ pub(crate) fn paths(taxonomies: &[Taxonomy<'_>]) -> HashSet<String> {
 }
 
 /// The terms a page names, by taxonomy, linked to their pages: what the page shows under its
-/// title. Taxonomies its language does not declare, or does not render, are left out.
+/// text. Taxonomies its language does not declare, or does not render, are left out.
 pub(crate) fn page_terms(ctx: &Base<'_>, entry: &Entry<'_>) -> Vec<TermsCtx> {
     let config = ctx.config;
-    let lang = entry.lang.code.as_str();
+    // A fallback page's terms are the default language's, as its text is.
+    let lang = if entry.fallback {
+        config.default_language().code.as_str()
+    } else {
+        entry.lang.code.as_str()
+    };
     let mut out = Vec::new();
     for (name, value) in &entry.page.front.taxonomies {
         let Some(declared) = declared(config, lang, name).filter(|t| t.render) else {
