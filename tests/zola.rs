@@ -495,3 +495,30 @@ fn a_link_to_a_picture_leads_to_its_widest_file() {
     );
     assert!(b.files().contains(href.trim_start_matches('/')), "{href}");
 }
+
+#[test]
+fn a_picture_in_static_is_shown_as_it_is() {
+    let b = imported();
+    let page = b.main("notes/zebra/index.html");
+    assert!(
+        page.contains("<img src=\"/img/logo.png\" alt=\"The site’s logo\""),
+        "{page}"
+    );
+    assert!(b.files().contains("img/logo.png"));
+    // Written with the site's base path, as Zola templates and shortcodes write it.
+    let dir = copy_fixture("zola");
+    assert!(senda(dir.path(), &["import", "zola"]).status.success());
+    write(
+        dir.path(),
+        "content/notes/zebra.md",
+        "+++\ntitle = \"Zebra\"\n+++\n![Logo](/repo/img/logo.png)\n",
+    );
+    let b = Build::run(dir, &["--base-url", "https://example.org/repo/"]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert!(
+        b.page("notes/zebra/index.html")
+            .contains("<img src=\"/repo/img/logo.png\" alt=\"Logo\""),
+        "{}",
+        b.page("notes/zebra/index.html")
+    );
+}

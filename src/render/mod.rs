@@ -839,6 +839,7 @@ impl<'a> Base<'a> {
             source: (!entry.fallback && lang != default)
                 .then(|| self.content.get(entry.key, default))
                 .flatten(),
+            exists: &exists,
         };
         let env = markdown::Env {
             lang,
