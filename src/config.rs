@@ -85,6 +85,10 @@ fn yes() -> bool {
     true
 }
 
+fn is_yes(value: &bool) -> bool {
+    *value
+}
+
 /// How names become addresses or anchors (Zola's `[slugify]`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -159,7 +163,7 @@ pub struct Taxonomy {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub feed: bool,
     /// `false`: pages' terms are read, but no list or term page is made.
-    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub render: bool,
 }
 

@@ -70,6 +70,9 @@ pub fn convert(zola: &Table) -> Result<Imported> {
         .map(|t| taxonomy_list(t, Some(default)))
         .unwrap_or_default();
     let languages = languages(zola, default, &mut all_taxonomies, &mut not_carried);
+    if paginated_taxonomy(zola) {
+        not_carried.push("paginate_by of a taxonomy: each term's pages are listed on one page, as a section's are; nothing to do".to_string());
+    }
     if !all_taxonomies.is_empty() {
         doc["taxonomies"] = toml_edit::value(array_of(&all_taxonomies)?);
     }
@@ -187,6 +190,22 @@ fn languages(
         out.push((code, table));
     }
     out
+}
+
+/// Whether a taxonomy, at the top or in a language, is paginated.
+fn paginated_taxonomy(zola: &Table) -> bool {
+    let lists = std::iter::once(zola.get("taxonomies")).chain(
+        zola.get("languages")
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|l| l.values().map(|lang| lang.get("taxonomies"))),
+    );
+    lists
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_table)
+        .any(|t| t.contains_key("paginate_by"))
 }
 
 /// Whether a Zola table (the top level, or a language) asks for feeds: `generate_feeds`
@@ -379,7 +398,7 @@ mod tests {
     #[test]
     fn languages_as_tables_with_titles() {
         let out = import(
-            "base_url = \"https://osc.example\"\ntitle = \"~/osc\"\ndefault_language = \"en\"\nminify_html = false\ntaxonomies = [{name = \"tags\", feed = true}]\n[languages.es]\ntitle = \"~/osc es\"\ndescription = \"Hola\"\ntaxonomies = [{name = \"tags\"}]\n[languages.ca]\n[extra]\nmenu = [{name = \"blog\", url = \"blog\"}]\n",
+            "base_url = \"https://osc.example\"\ntitle = \"~/osc\"\ndefault_language = \"en\"\nminify_html = false\ntaxonomies = [{name = \"tags\", feed = true}]\n[languages.es]\ntitle = \"~/osc es\"\ndescription = \"Hola\"\ntaxonomies = [{name = \"tags\", paginate_by = 5}]\n[languages.ca]\n[extra]\nmenu = [{name = \"blog\", url = \"blog\"}]\n",
         );
         let config = crate::config::Config::parse(Path::new("."), &out.site_toml)
             .unwrap_or_else(|e| panic!("{e:#}\n{}", out.site_toml));
@@ -396,6 +415,11 @@ mod tests {
         assert_eq!(config.taxonomies[1].lang.as_deref(), Some("es"));
         assert!(config.taxonomies[0].feed && !config.taxonomies[1].feed);
         assert!(config.languages.iter().all(|l| !l.feeds));
+        assert!(
+            out.not_carried
+                .join("\n")
+                .contains("paginate_by of a taxonomy")
+        );
         assert!(config.extra.contains_key("menu"), "{}", out.site_toml);
     }
 
