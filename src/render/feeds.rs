@@ -5,7 +5,7 @@
 //! feed stays small for readers who pay for their data. Written by hand: every value is
 //! escaped with [`xml`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -144,12 +144,14 @@ pub(crate) fn media_type(config: &crate::config::Config) -> &'static str {
 
 /// Writes every feed, in every format, into `sink`.
 pub(crate) fn write(ctx: &Ctx<'_>, feeds: &[Feed], sink: &dyn Sink) -> Result<()> {
+    // A page is in several feeds (its language's, its section's, its terms'): made once.
+    let mut made: HashMap<usize, Item> = HashMap::new();
     for feed in feeds {
-        let items: Vec<Item> = feed
-            .entries
-            .iter()
-            .map(|&i| Item::new(ctx, &ctx.entries[i]))
-            .collect();
+        for &i in &feed.entries {
+            made.entry(i)
+                .or_insert_with(|| Item::new(ctx, &ctx.entries[i]));
+        }
+        let items: Vec<&Item> = feed.entries.iter().map(|i| &made[i]).collect();
         for name in &ctx.config.feed_filenames {
             let url = ctx.permalink(&format!("{}{name}", feed.dir));
             let text = if name == "rss.xml" {
@@ -205,7 +207,7 @@ fn title(ctx: &Ctx<'_>, feed: &Feed) -> String {
     }
 }
 
-fn atom(ctx: &Ctx<'_>, feed: &Feed, url: &str, items: &[Item]) -> String {
+fn atom(ctx: &Ctx<'_>, feed: &Feed, url: &str, items: &[&Item]) -> String {
     let site = &ctx.sites[&feed.lang].0;
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n",
@@ -247,7 +249,7 @@ fn atom(ctx: &Ctx<'_>, feed: &Feed, url: &str, items: &[Item]) -> String {
     out
 }
 
-fn rss(ctx: &Ctx<'_>, feed: &Feed, url: &str, items: &[Item]) -> String {
+fn rss(ctx: &Ctx<'_>, feed: &Feed, url: &str, items: &[&Item]) -> String {
     let site = &ctx.sites[&feed.lang].0;
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss xmlns:atom=\"http://www.w3.org/2005/Atom\" version=\"2.0\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",

@@ -65,6 +65,8 @@ pub(crate) fn collect<'c>(base: &Base<'c>) -> Vec<Taxonomy<'c>> {
     let config = base.config;
     let mut out: Vec<Taxonomy<'c>> = Vec::new();
     let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+    // Each term's place in its taxonomy, by address: (taxonomy, term URL) -> index.
+    let mut terms_at: HashMap<(usize, String), usize> = HashMap::new();
     for language in &config.languages {
         for declared in config
             .taxonomies
@@ -115,7 +117,7 @@ pub(crate) fn collect<'c>(base: &Base<'c>) -> Vec<Taxonomy<'c>> {
                 continue;
             };
             for term in terms {
-                add_term(config, &mut out[t], term, i);
+                add_term(config, &mut out[t], &mut terms_at, (t, term), i);
             }
         }
     }
@@ -141,15 +143,23 @@ fn terms_of(value: &toml::Value) -> Option<Vec<&str>> {
     }
 }
 
-/// Adds page `entry` to the term `name` of `taxonomy`, making the term if it is new.
-fn add_term(config: &Config, taxonomy: &mut Taxonomy<'_>, name: &str, entry: usize) {
-    let term_slug = slug(config, name.trim());
+/// Adds page `entry` to the term `name` of taxonomy `t`, making the term if it is new;
+/// `terms_at` finds a term by its address.
+fn add_term(
+    config: &Config,
+    taxonomy: &mut Taxonomy<'_>,
+    terms_at: &mut HashMap<(usize, String), usize>,
+    (t, name): (usize, &str),
+    entry: usize,
+) {
+    let name = name.trim();
+    let term_slug = slug(config, name);
     if term_slug.is_empty() {
         return;
     }
     let url = format!("{}{term_slug}/", taxonomy.url);
-    let name = name.trim();
-    match taxonomy.terms.iter_mut().find(|t| t.url == url) {
+    let found = terms_at.get(&(t, url.clone())).copied();
+    match found.map(|i| &mut taxonomy.terms[i]) {
         Some(term) => {
             // Spellings of one term: the first in byte order names it, as in Zola.
             if name < term.name.as_str() {
@@ -159,11 +169,14 @@ fn add_term(config: &Config, taxonomy: &mut Taxonomy<'_>, name: &str, entry: usi
                 term.entries.push(entry);
             }
         }
-        None => taxonomy.terms.push(Term {
-            name: name.to_string(),
-            url,
-            entries: vec![entry],
-        }),
+        None => {
+            terms_at.insert((t, url.clone()), taxonomy.terms.len());
+            taxonomy.terms.push(Term {
+                name: name.to_string(),
+                url,
+                entries: vec![entry],
+            });
+        }
     }
 }
 
