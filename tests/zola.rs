@@ -261,6 +261,13 @@ fn taxonomies_get_a_list_page_and_a_page_per_term_in_each_language() {
     for absent in ["es/tags/travel/index.html", "es/categories/index.html"] {
         assert!(!files.contains(absent), "{absent} must not exist");
     }
+    // Both languages have `tags`: each list page names the other as its translation.
+    assert!(
+        b.page("es/tags/index.html")
+            .contains("hreflang=en href=https://example.org/tags/"),
+        "{}",
+        b.page("es/tags/index.html")
+    );
     let list = b.main("tags/index.html");
     for link in [
         "href=/tags/travel/",

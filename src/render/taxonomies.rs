@@ -292,7 +292,12 @@ pub(crate) fn pages(ctx: &Ctx<'_>, taxonomies: &[Taxonomy<'_>], sink: &dyn Sink)
     for t in taxonomies.iter().filter(|t| t.declared.render) {
         let file = std::path::Path::new("site.toml");
         let mut list = taxonomy_context(ctx, t, None);
-        list.translations = switcher(ctx, &t.lang, &versions[&(t.declared.name.as_str(), "")]);
+        add_versions(
+            ctx,
+            &mut list,
+            &t.lang,
+            &versions[&(t.declared.name.as_str(), "")],
+        );
         if let Some((path, bytes)) =
             render_page(ctx, &t.lang, "taxonomy_list.html", &list, &t.url, file)
         {
@@ -301,8 +306,8 @@ pub(crate) fn pages(ctx: &Ctx<'_>, taxonomies: &[Taxonomy<'_>], sink: &dyn Sink)
         for term in &t.terms {
             let mut single = taxonomy_context(ctx, t, Some(term));
             let tail = &term.url[t.url.len()..];
-            single.translations =
-                switcher(ctx, &t.lang, &versions[&(t.declared.name.as_str(), tail)]);
+            let same = &versions[&(t.declared.name.as_str(), tail)];
+            add_versions(ctx, &mut single, &t.lang, same);
             if let Some((path, bytes)) = render_page(
                 ctx,
                 &t.lang,
@@ -378,19 +383,27 @@ fn taxonomy_context(ctx: &Ctx<'_>, t: &Taxonomy<'_>, term: Option<&Term>) -> Pag
     context
 }
 
-/// The language switcher of a taxonomy page: the languages that have the same one.
-fn switcher(ctx: &Ctx<'_>, lang: &str, versions: &[(&str, &str)]) -> Vec<Alternate> {
-    ctx.config
-        .languages
-        .iter()
-        .filter_map(|l| {
-            let (_, url) = versions.iter().find(|(code, _)| *code == l.code)?;
-            Some(Alternate {
-                code: l.code.clone(),
-                name: l.name.clone(),
-                url: ctx.path(url),
-                current: l.code == lang,
-            })
-        })
-        .collect()
+/// The language switcher and `hreflang` alternates of a taxonomy page: the languages that
+/// have the same taxonomy, or term, as `versions` (language, address) says.
+fn add_versions(ctx: &Ctx<'_>, context: &mut PageContext, lang: &str, versions: &[(&str, &str)]) {
+    for l in &ctx.config.languages {
+        let Some((_, url)) = versions.iter().find(|(code, _)| *code == l.code) else {
+            continue;
+        };
+        let version = |url: String| Alternate {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            url,
+            current: l.code == lang,
+        };
+        context.translations.push(version(ctx.path(url)));
+        context.alternates.push(version(ctx.permalink(url)));
+        if l.code == ctx.config.default_language().code {
+            context.x_default = Some(ctx.permalink(url));
+        }
+    }
+    if context.alternates.len() < 2 {
+        context.alternates.clear();
+        context.x_default = None;
+    }
 }
