@@ -179,6 +179,11 @@ fn languages(
         if wants_feeds(feeds_of) {
             table["feeds"] = value(true);
         }
+        if code != default && lang.contains_key("feed_filenames") {
+            not_carried.push(format!(
+                "[languages.{code}] feed_filenames: every language's feeds have the names of the top-level feed_filenames"
+            ));
+        }
         if let Some(list) = lang.get("taxonomies").and_then(Value::as_array) {
             taxonomies.extend(taxonomy_list(list, Some(&code)));
         }
