@@ -143,7 +143,7 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
     report.check()?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
-    let templates = render::Templates::load(&theme, &strings, config, report)?;
+    let templates = render::Templates::load(&theme, &strings, config, &images, report)?;
     report.check()?;
     Ok(Loaded {
         config: config.clone(),

@@ -82,13 +82,26 @@ impl Templates {
         theme: &Theme,
         strings: &Arc<Strings>,
         config: &Config,
+        images: &crate::images::Processed,
         report: &Report,
     ) -> Result<Templates> {
+        let pictures = images
+            .catalogue
+            .images
+            .iter()
+            .map(|(path, image)| {
+                (
+                    path.clone(),
+                    (image.largest().width, image.largest().height),
+                )
+            })
+            .collect();
         let shortcodes = match crate::markdown::shortcodes::Shortcodes::compile(
             &theme.shortcodes,
             shortcode_config(config),
             &config.base_path,
             Some(Arc::clone(strings)),
+            pictures,
         ) {
             Ok(set) => set,
             Err(diagnostic) => {
