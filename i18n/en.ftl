@@ -55,3 +55,10 @@ flyer-help = Print this page on A4 or Letter paper. The menu and these words are
 flyer-link = Print a flyer about this guide
 copy-save = Save the whole guide, { $size }
 copy-intro = This is a copy of the whole guide in one file. It works without internet, and you can send it to others. The newest version is here:
+# Taxonomy pages (a site's tags or categories) and feeds.
+term-title = { $taxonomy }: { $term }
+terms-count = { $count ->
+    [one] One term
+   *[other] { $count } terms
+}
+feed-link = Follow new pages (feed)

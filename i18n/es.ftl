@@ -55,3 +55,10 @@ flyer-help = Imprima esta página en papel tamaño carta o A4. El menú y este t
 flyer-link = Imprimir un volante de esta guía
 copy-save = Guardar toda la guía, { $size }
 copy-intro = Esta es una copia de toda la guía en un solo archivo. Funciona sin internet y puede mandarla a otras personas. La versión más nueva está aquí:
+# Páginas de taxonomías (etiquetas o categorías de un sitio) y canales.
+term-title = { $taxonomy }: { $term }
+terms-count = { $count ->
+    [one] Un término
+   *[other] { $count } términos
+}
+feed-link = Seguir las páginas nuevas (canal)

@@ -55,3 +55,10 @@ flyer-help = Enprime paj sa a sou papye A4 oswa Letter. Meni an ak mo sa yo p ap
 flyer-link = Enprime yon afich pou gid sa a
 copy-save = Sere tout gid la, { $size }
 copy-intro = Sa a se yon kopi tout gid la nan yon sèl fichye. Li mache san entènèt, epi ou ka voye l bay lòt moun. Dènye vèsyon an la a:
+# Paj taksonomi (etikèt oswa kategori yon sit) ak fil.
+term-title = { $taxonomy }: { $term }
+terms-count = { $count ->
+    [one] Yon mo
+   *[other] { $count } mo
+}
+feed-link = Swiv nouvo paj yo (fil)

@@ -35,6 +35,7 @@ struct RawConfig {
     taxonomies: Vec<Taxonomy>,
     #[serde(default)]
     feeds: bool,
+    feed_filenames: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     extra: toml::Table,
     #[serde(default)]
@@ -53,6 +54,7 @@ struct RawLanguage {
     #[serde(default = "yes")]
     reviewed: bool,
     review_fallback: Option<String>,
+    feeds: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +83,10 @@ fn default_theme() -> String {
 
 fn yes() -> bool {
     true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 /// How names become addresses or anchors (Zola's `[slugify]`).
@@ -138,6 +144,10 @@ pub struct Slugify {
     /// Heading anchors.
     #[serde(default)]
     pub anchors: SlugMode,
+    /// Taxonomy names and terms in addresses (`check`, senda's default, makes them ASCII as
+    /// `on` does: terms are words readers type, not names an editor chose for an address).
+    #[serde(default)]
+    pub taxonomies: SlugMode,
 }
 
 /// A taxonomy of `site.toml` (`taxonomies = [{ name = "tags" }]`), as Zola declares one.
@@ -152,7 +162,20 @@ pub struct Taxonomy {
     /// A feed per term.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub feed: bool,
+    /// `false`: pages' terms are read, but no list or term page is made.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub render: bool,
 }
+
+impl Taxonomy {
+    /// Whether the taxonomy is declared for language `code`.
+    pub fn is_for(&self, code: &str) -> bool {
+        self.lang.as_deref().is_none_or(|l| l == code)
+    }
+}
+
+/// The feed formats senda writes, by file name (Zola's built-in feed templates).
+pub const FEED_FILENAMES: [&str; 2] = ["atom.xml", "rss.xml"];
 
 /// Writing direction of a language.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -186,6 +209,8 @@ pub struct Language {
     /// The language whose page an unreviewed translation points to (`review_fallback`), by
     /// default the default language.
     pub review_fallback: String,
+    /// Feeds of this language's pages (its `feeds`, else the site's).
+    pub feeds: bool,
 }
 
 impl Language {
@@ -221,10 +246,10 @@ pub struct Config {
     pub review_days: i64,
     /// How names become addresses and anchors.
     pub slugify: Slugify,
-    /// Taxonomies declared (pages' terms are read; lists and feeds are not built yet).
+    /// Taxonomies declared: a list page per taxonomy and a page per term, per language.
     pub taxonomies: Vec<Taxonomy>,
-    /// Atom feeds asked for (not built yet).
-    pub feeds: bool,
+    /// The file names of every feed (`atom.xml`, `rss.xml`): one feed of each per place.
+    pub feed_filenames: Vec<String>,
     /// `[extra]`: anything the site's templates need, as `site.extra`.
     pub extra: toml::Table,
     /// How pictures are processed and weighed.
@@ -308,9 +333,11 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         slugify,
         taxonomies,
         feeds,
+        feed_filenames,
         extra,
         images,
     } = raw;
+    let feed_filenames = resolve_feed_filenames(text, feed_filenames)?;
     let images = resolve_images(images)?;
     let (base_url, base_path) = split_base_url(base_url.get_ref()).map_err(|e| {
         error(
@@ -369,6 +396,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
             description: lang_description,
             reviewed,
             review_fallback,
+            feeds: lang_feeds,
         } = raw;
         if let Some(review_fallback) = review_fallback
             .as_ref()
@@ -393,12 +421,23 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
             name,
             direction,
             reviewed,
+            feeds: lang_feeds.unwrap_or(feeds),
         };
         if language.code == default_language {
             languages.insert(0, language);
         } else {
             languages.push(language);
         }
+    }
+    if let Some(lang) = taxonomies
+        .iter()
+        .filter_map(|t| t.lang.as_ref())
+        .find(|l| !known_codes.contains(l))
+    {
+        bail!(
+            "site.toml: a taxonomy has `lang = \"{lang}\"`, which is not a language of the site: write one of {}, or leave `lang` out to declare it for every language",
+            known_codes.join(", ")
+        );
     }
     Ok(Config {
         content_dir: root.join("content"),
@@ -413,10 +452,29 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         review_days,
         slugify,
         taxonomies,
-        feeds,
+        feed_filenames,
         extra,
         images,
     })
+}
+
+/// `feed_filenames`, `["atom.xml"]` when absent: each must be a format senda writes.
+fn resolve_feed_filenames(text: &str, raw: Option<Spanned<Vec<String>>>) -> Result<Vec<String>> {
+    let Some(raw) = raw else {
+        return Ok(vec![FEED_FILENAMES[0].to_string()]);
+    };
+    let span = raw.span();
+    let names = raw.into_inner();
+    if let Some(other) = names.iter().find(|n| !FEED_FILENAMES.contains(&n.as_str())) {
+        return Err(error(
+            text,
+            span,
+            format!("senda does not write a feed named `{other}`"),
+            "write feed_filenames = [\"atom.xml\"] (Atom), [\"rss.xml\"] (RSS) or both",
+        )
+        .into());
+    }
+    Ok(names)
 }
 
 fn resolve_images(raw: RawImages) -> Result<crate::images::Settings> {

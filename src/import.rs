@@ -64,19 +64,29 @@ pub fn convert(zola: &Table) -> Result<Imported> {
     doc["default_language"] = value(default);
     doc["theme"] = value("default");
     doc["minify"] = value(zola.get("minify_html").and_then(Value::as_bool) == Some(true));
+    // Zola's top-level taxonomies and feeds are the default language's.
     let taxonomies = zola.get("taxonomies").and_then(Value::as_array);
     let mut all_taxonomies: Vec<Value> = taxonomies
-        .map(|t| taxonomy_list(t, None))
+        .map(|t| taxonomy_list(t, Some(default)))
         .unwrap_or_default();
-    let feeds = ["generate_feeds", "generate_feed", "generate_rss"]
-        .iter()
-        .any(|k| zola.get(*k).and_then(Value::as_bool) == Some(true));
     let languages = languages(zola, default, &mut all_taxonomies, &mut not_carried);
+    if paginated_taxonomy(zola) {
+        not_carried.push("paginate_by of a taxonomy: each term's pages are listed on one page, as a section's are; nothing to do".to_string());
+    }
     if !all_taxonomies.is_empty() {
         doc["taxonomies"] = toml_edit::value(array_of(&all_taxonomies)?);
     }
-    if feeds {
-        doc["feeds"] = value(true);
+    if let Some(names) = zola.get("feed_filenames").and_then(Value::as_array) {
+        let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+        let (known, other): (Vec<&str>, Vec<&str>) = names
+            .iter()
+            .partition(|n| crate::config::FEED_FILENAMES.contains(n));
+        if !known.is_empty() {
+            doc["feed_filenames"] = value(toml_edit::Array::from_iter(known));
+        }
+        if !other.is_empty() {
+            not_carried.push(format!("feed_filenames {}: senda writes only atom.xml (Atom) and rss.xml (RSS), not feeds from Zola templates", other.join(", ")));
+        }
     }
     let mut langs = toml_edit::Table::new();
     langs.set_implicit(true);
@@ -86,7 +96,7 @@ pub fn convert(zola: &Table) -> Result<Imported> {
     doc["languages"] = Item::Table(langs);
     let slugify = zola.get("slugify").and_then(Value::as_table);
     let mut slug = toml_edit::Table::new();
-    for key in ["paths", "anchors"] {
+    for key in ["paths", "taxonomies", "anchors"] {
         let mode = slugify
             .and_then(|s| s.get(key))
             .and_then(Value::as_str)
@@ -165,6 +175,15 @@ fn languages(
                 table[key] = value(text);
             }
         }
+        let feeds_of = if code == default { zola } else { &lang };
+        if wants_feeds(feeds_of) {
+            table["feeds"] = value(true);
+        }
+        if code != default && lang.contains_key("feed_filenames") {
+            not_carried.push(format!(
+                "[languages.{code}] feed_filenames: every language's feeds have the names of the top-level feed_filenames"
+            ));
+        }
         if let Some(list) = lang.get("taxonomies").and_then(Value::as_array) {
             taxonomies.extend(taxonomy_list(list, Some(&code)));
         }
@@ -176,6 +195,36 @@ fn languages(
         out.push((code, table));
     }
     out
+}
+
+/// Whether a taxonomy, at the top or in a language, is paginated.
+fn paginated_taxonomy(zola: &Table) -> bool {
+    let lists = std::iter::once(zola.get("taxonomies")).chain(
+        zola.get("languages")
+            .and_then(Value::as_table)
+            .into_iter()
+            .flat_map(|l| l.values().map(|lang| lang.get("taxonomies"))),
+    );
+    lists
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_table)
+        .any(|t| t.contains_key("paginate_by"))
+}
+
+/// Whether a Zola table (the top level, or a language) asks for feeds: `generate_feeds`
+/// (0.19), `generate_feed` (0.16), `generate_rss` or a language's `feed`/`rss` (before).
+fn wants_feeds(table: &Table) -> bool {
+    [
+        "generate_feeds",
+        "generate_feed",
+        "generate_rss",
+        "feed",
+        "rss",
+    ]
+    .iter()
+    .any(|k| table.get(*k).and_then(Value::as_bool) == Some(true))
 }
 
 /// Zola's taxonomy tables, as senda declares them (`rss` was `feed` before Zola 0.16).
@@ -195,6 +244,9 @@ fn taxonomy_list(list: &[Value], lang: Option<&str>) -> Vec<Value> {
                 .any(|k| t.get(*k).and_then(Value::as_bool) == Some(true));
             if feed {
                 out.insert("feed".into(), Value::Boolean(true));
+            }
+            if t.get("render").and_then(Value::as_bool) == Some(false) {
+                out.insert("render".into(), Value::Boolean(false));
             }
             Some(Value::Table(out))
         })
@@ -278,7 +330,11 @@ fn settings(zola: &Table) -> Vec<String> {
             "link_checker",
             "senda build checks every internal link, and files beside pages; external links are not fetched",
         ),
-        ("feed_filenames", "senda names its feeds itself"),
+        (
+            "taxonomy_root",
+            "taxonomy pages are at /tags/ (and /es/tags/), not below another folder",
+        ),
+        ("feed_limit", "every dated page is in its feeds"),
         (
             "ignored_content",
             "move those files out of content/ (senda copies every file there)",
@@ -347,7 +403,7 @@ mod tests {
     #[test]
     fn languages_as_tables_with_titles() {
         let out = import(
-            "base_url = \"https://osc.example\"\ntitle = \"~/osc\"\ndefault_language = \"en\"\nminify_html = false\ntaxonomies = [{name = \"tags\", feed = true}]\n[languages.es]\ntitle = \"~/osc es\"\ndescription = \"Hola\"\ntaxonomies = [{name = \"tags\"}]\n[languages.ca]\n[extra]\nmenu = [{name = \"blog\", url = \"blog\"}]\n",
+            "base_url = \"https://osc.example\"\ntitle = \"~/osc\"\ndefault_language = \"en\"\nminify_html = false\ntaxonomies = [{name = \"tags\", feed = true}]\n[languages.es]\ntitle = \"~/osc es\"\ndescription = \"Hola\"\ntaxonomies = [{name = \"tags\", paginate_by = 5}]\n[languages.ca]\n[extra]\nmenu = [{name = \"blog\", url = \"blog\"}]\n",
         );
         let config = crate::config::Config::parse(Path::new("."), &out.site_toml)
             .unwrap_or_else(|e| panic!("{e:#}\n{}", out.site_toml));
@@ -359,7 +415,16 @@ mod tests {
         assert!(!config.minify);
         assert_eq!(config.slugify.paths, crate::config::SlugMode::On);
         assert_eq!(config.taxonomies.len(), 2);
+        // Zola's top-level taxonomies are the default language's.
+        assert_eq!(config.taxonomies[0].lang.as_deref(), Some("en"));
         assert_eq!(config.taxonomies[1].lang.as_deref(), Some("es"));
+        assert!(config.taxonomies[0].feed && !config.taxonomies[1].feed);
+        assert!(config.languages.iter().all(|l| !l.feeds));
+        assert!(
+            out.not_carried
+                .join("\n")
+                .contains("paginate_by of a taxonomy")
+        );
         assert!(config.extra.contains_key("menu"), "{}", out.site_toml);
     }
 
@@ -372,6 +437,9 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:#}\n{}", old.site_toml));
         assert_eq!(config.languages.len(), 2);
         assert_eq!(config.slugify.paths, crate::config::SlugMode::Safe);
+        // `rss = true` on a language asks for that language's feeds only.
+        assert!(!config.languages[0].feeds && config.languages[1].feeds);
+        assert_eq!(config.feed_filenames, ["atom.xml"]);
         let said = old.not_carried.join("\n");
         assert!(
             said.contains("highlight") && said.contains("search index"),

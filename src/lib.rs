@@ -143,13 +143,12 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
     let mut images = images::process(&all, &config.images, Some(&cache), report);
     let originals = images::originals(&statics, &images, report);
     images.files.extend(originals);
-    warn_not_built(config, report);
     let languages: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let facts = facts::load(&content.fact_files, &languages, report);
     report.check()?;
     let theme = theme::load(config)?;
     let strings = Arc::new(i18n::load(config, &theme.strings, report)?);
-    let templates = render::Templates::load(&theme, &strings, config, report)?;
+    let templates = render::Templates::load(&theme, &strings, config, &images, report)?;
     report.check()?;
     Ok(Loaded {
         config: config.clone(),
@@ -160,27 +159,6 @@ pub fn load(config: &Config, options: &BuildOptions, report: &Report) -> Result<
         templates,
         images,
     })
-}
-
-/// What `site.toml` declares that senda does not build yet (a site imported from Zola).
-fn warn_not_built(config: &Config, report: &Report) {
-    let file = std::path::Path::new("site.toml");
-    if !config.taxonomies.is_empty() {
-        report.warn(
-            diag::Diagnostic::new(file, 0, "`taxonomies` are declared, but senda does not build taxonomy pages yet: links to them fail")
-                .help("keep the declaration; the pages come with a later version of senda"),
-        );
-    }
-    if config.feeds {
-        report.warn(
-            diag::Diagnostic::new(
-                file,
-                0,
-                "`feeds = true`, but senda does not write feeds yet",
-            )
-            .help("keep it; the feeds come with a later version of senda"),
-        );
-    }
 }
 
 /// The closing line of a build: pages per language, files written, time, warnings.

@@ -256,3 +256,290 @@ fn a_link_to_a_missing_bundle_file_or_static_file_fails_the_build() {
         b.stderr
     );
 }
+
+#[test]
+fn taxonomies_get_a_list_page_and_a_page_per_term_in_each_language() {
+    let b = imported();
+    let files = b.files();
+    for page in [
+        "tags/index.html",
+        "tags/travel/index.html",
+        "tags/road-trips/index.html",
+        // `Dawn & dusk`, from YAML front matter, slugified as Zola does.
+        "tags/dawn-dusk/index.html",
+        "es/tags/index.html",
+        "es/tags/viaje/index.html",
+    ] {
+        assert!(files.contains(page), "{page} missing: {files:?}");
+    }
+    for absent in ["es/tags/travel/index.html", "es/categories/index.html"] {
+        assert!(!files.contains(absent), "{absent} must not exist");
+    }
+    // Both languages have `tags`: each list page names the other as its translation.
+    assert!(
+        b.page("es/tags/index.html")
+            .contains("hreflang=en href=https://example.org/tags/"),
+        "{}",
+        b.page("es/tags/index.html")
+    );
+    let list = b.main("tags/index.html");
+    for link in [
+        "href=/tags/travel/",
+        "href=/tags/road-trips/",
+        "href=/tags/dawn-dusk/",
+    ] {
+        assert!(list.contains(link), "{link} missing: {list}");
+    }
+    // `Travel` and `travel` are one term; its page lists both pages, newest first, dated.
+    let term = b.main("tags/travel/index.html");
+    assert!(term.contains("<h1>Tags: Travel</h1>"), "{term}");
+    let trip = term.find("href=/blog/trip/").expect("the trip is listed");
+    let custom = term
+        .find("href=/custom/place/")
+        .expect("the custom page is listed");
+    assert!(trip < custom, "newest first: {term}");
+    assert!(term.contains("<time datetime=2020-01-01>"), "{term}");
+    // A page links to its terms; its translation to its own.
+    let page = b.main("blog/trip/index.html");
+    assert!(
+        page.contains("href=/tags/travel/>Travel</a>")
+            && page.contains("href=/tags/road-trips/>Road trips</a>"),
+        "{page}"
+    );
+    assert!(
+        b.main("es/blog/trip/index.html")
+            .contains("href=/es/tags/viaje/>Viaje</a>")
+    );
+    // A page shown untranslated in Spanish links to its English terms.
+    assert!(
+        b.main("es/blog/2026-03-15t07-38-27z/index.html")
+            .contains("href=/tags/dawn-dusk/>Dawn &amp; dusk</a>"),
+        "{}",
+        b.main("es/blog/2026-03-15t07-38-27z/index.html")
+    );
+    // Spanish declares no `categories`: a warning with file and line, no page.
+    assert!(
+        b.stderr
+            .contains("content/blog/trip/index.es.md:6: the taxonomy `categories` is not declared"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        !b.stderr.contains("does not build taxonomy"),
+        "{}",
+        b.stderr
+    );
+}
+
+/// The feed at `rel` in the build's output, parsed.
+fn feed(b: &Build, rel: &str) -> String {
+    let text = std::fs::read_to_string(b.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{rel} is not XML: {e}\n{text}"));
+    text
+}
+
+/// The `(link, published)` of each entry of an Atom feed, in order.
+fn atom_entries(text: &str) -> Vec<(String, String)> {
+    let doc = roxmltree::Document::parse(text).expect("XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "feed");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 'i> {
+        node.children()
+            .find(|c| c.tag_name().name() == name)
+            .unwrap_or_else(|| panic!("<{name}> missing"))
+    }
+    let id = child(root, "id").text().unwrap_or_default().to_string();
+    assert!(id.starts_with("https://example.org/"), "{id}");
+    child(root, "updated");
+    root.children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .map(|entry| {
+            let link = child(entry, "link").attribute("href").unwrap_or_default();
+            let published = child(entry, "published").text().unwrap_or_default();
+            let updated = child(entry, "updated").text().unwrap_or_default();
+            for date in [published, updated] {
+                assert!(
+                    date.parse::<jiff::Timestamp>().is_ok(),
+                    "not an RFC 3339 date: {date}"
+                );
+            }
+            (link.to_string(), published.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn feeds_per_language_section_and_term_with_absolute_links_and_dates() {
+    let b = imported();
+    let files = b.files();
+    for file in [
+        "atom.xml",
+        "rss.xml",
+        "blog/atom.xml",
+        "blog/rss.xml",
+        "tags/travel/atom.xml",
+        "tags/road-trips/atom.xml",
+    ] {
+        assert!(files.contains(file), "{file} missing: {files:?}");
+    }
+    // Spanish asks for no feed, nor do its tags; its blog section does not either.
+    for absent in ["es/atom.xml", "es/blog/atom.xml", "es/tags/viaje/atom.xml"] {
+        assert!(!files.contains(absent), "{absent} must not exist");
+    }
+    let term = atom_entries(&feed(&b, "tags/travel/atom.xml"));
+    assert_eq!(
+        term,
+        [
+            (
+                "https://example.org/blog/trip/".to_string(),
+                "2023-03-23T08:00:00Z".to_string()
+            ),
+            (
+                "https://example.org/custom/place/".to_string(),
+                "2020-01-01T00:00:00Z".to_string()
+            ),
+        ]
+    );
+    let section = atom_entries(&feed(&b, "blog/atom.xml"));
+    let links: Vec<&str> = section.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        links,
+        [
+            "https://example.org/blog/2026-03-15t07-38-27z/",
+            "https://example.org/blog/first-post/",
+            "https://example.org/blog/trip/",
+            "https://example.org/custom/place/",
+        ]
+    );
+    // The summary before `<!-- more -->` is the entry's text.
+    let text = feed(&b, "blog/atom.xml");
+    assert!(
+        text.contains("<summary type=\"html\">The opening paragraph, shown in lists."),
+        "{text}"
+    );
+    // A term's name is escaped in the feed's title.
+    let dawn = feed(&b, "tags/dawn-dusk/atom.xml");
+    assert!(
+        dawn.contains("<title>Field notes - Dawn &amp; dusk</title>"),
+        "{dawn}"
+    );
+    let rss = feed(&b, "rss.xml");
+    assert!(
+        rss.contains("<pubDate>Thu, 23 Mar 2023 08:00:00 +0000</pubDate>"),
+        "{rss}"
+    );
+    // Pages announce the feeds; the link in the Markdown to /atom.xml resolved.
+    let home = b.page("index.html");
+    assert!(
+        home.contains("type=application/atom+xml title=\"Field notes\" href=/atom.xml"),
+        "{home}"
+    );
+    assert!(
+        b.page("tags/travel/index.html")
+            .contains("href=/tags/travel/atom.xml")
+    );
+    assert!(b.page("blog/index.html").contains("href=/blog/atom.xml"));
+}
+
+#[test]
+fn a_link_to_a_term_no_page_names_and_a_term_that_is_not_text_fail_the_build() {
+    for (front, said) in [
+        (
+            "tags = [3]",
+            "content/notes/zebra.md:4: `tags` in [taxonomies] is not a list of words",
+        ),
+        (
+            "tags = [\"zebras\"]",
+            "content/notes/zebra.md:6: link to `/tags/habits/`",
+        ),
+    ] {
+        let dir = copy_fixture("zola");
+        assert!(senda(dir.path(), &["import", "zola"]).status.success());
+        write(
+            dir.path(),
+            "content/notes/zebra.md",
+            &format!(
+                "+++\ntitle = \"Zebra\"\n[taxonomies]\n{front}\n+++\nSee [habits](/tags/habits/) and [zebras](/tags/zebras/).\n"
+            ),
+        );
+        let b = Build::run(dir, &[]);
+        assert_eq!(b.code, Some(1), "{}", b.stderr);
+        assert!(b.stderr.contains(said), "{said}: {}", b.stderr);
+        assert!(!b.stderr.contains("`/tags/zebras/`"), "{}", b.stderr);
+        assert!(!b.out().exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn relative_links_and_raw_html_links_to_nothing_fail_the_build_with_file_and_line() {
+    let dir = copy_fixture("zola");
+    assert!(senda(dir.path(), &["import", "zola"]).status.success());
+    write(
+        dir.path(),
+        "content/blog/trip/index.md",
+        "+++\ntitle = \"The trip\"\n+++\nSee [the notes](notes.txt) and [the list](nope.txt).\n\n<a href=\"gone.pdf\">raw</a> <a href=\"/files/missing.pdf\">rooted</a> <a href=\"/files/guide.pdf\">fine</a>\n",
+    );
+    let b = Build::run(dir, &[]);
+    assert_eq!(b.code, Some(1), "{}", b.stderr);
+    for said in [
+        "content/blog/trip/index.md:4: link to `nope.txt`: no page or file has that address (/blog/trip/nope.txt)",
+        "content/blog/trip/index.md:6: link to `gone.pdf`",
+        "content/blog/trip/index.md:6: link to `/files/missing.pdf`",
+    ] {
+        assert!(b.stderr.contains(said), "{said}: {}", b.stderr);
+    }
+    for fine in ["`notes.txt`", "`/files/guide.pdf`"] {
+        assert!(!b.stderr.contains(fine), "{fine}: {}", b.stderr);
+    }
+}
+
+#[test]
+fn a_link_to_a_picture_leads_to_its_widest_file() {
+    let b = imported();
+    let page = b.main("blog/first-post/index.html");
+    let at = page
+        .find(">the map, larger</a>")
+        .unwrap_or_else(|| panic!("{page}"));
+    let href = page[..at]
+        .rsplit("href=")
+        .next()
+        .unwrap_or_default()
+        .trim_matches('"');
+    assert!(
+        // Pictures are published where their folder is (as the page's own pictures are).
+        href.starts_with("/blog/2024-05-27-first-post/map.") && href.ends_with(".webp"),
+        "{href}"
+    );
+    assert!(b.files().contains(href.trim_start_matches('/')), "{href}");
+}
+
+#[test]
+fn a_picture_in_static_is_found_also_written_with_the_base_path() {
+    let b = imported();
+    let page = b.main("notes/zebra/index.html");
+    // Made small like any picture; its own name still serves templates that name it.
+    assert!(
+        page.contains("srcset=\"/img/logo.1.") && page.contains("alt=\"The site’s logo\""),
+        "{page}"
+    );
+    assert!(b.files().contains("img/logo.png"));
+    // Written with the site's base path, as Zola templates and shortcodes write it.
+    let dir = copy_fixture("zola");
+    assert!(senda(dir.path(), &["import", "zola"]).status.success());
+    write(
+        dir.path(),
+        "content/notes/zebra.md",
+        "+++\ntitle = \"Zebra\"\n+++\n![Logo](/repo/img/logo.png)\n",
+    );
+    let b = Build::run(dir, &["--base-url", "https://example.org/repo/"]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    let page = b.page("notes/zebra/index.html");
+    assert!(
+        page.contains("srcset=\"/repo/img/logo.1.") && page.contains("alt=\"Logo\""),
+        "{page}"
+    );
+}

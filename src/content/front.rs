@@ -100,9 +100,12 @@ pub struct FrontMatter {
     /// Anything else, passed to templates as `page.extra`.
     #[serde(default)]
     pub extra: toml::Table,
-    /// Taxonomy terms (read, not yet shown).
+    /// Taxonomy terms: `tags = ["a", "b"]`, by taxonomy name.
     #[serde(default)]
     pub taxonomies: toml::Table,
+    /// In a section: a feed of its pages, beside the section's page (Zola's).
+    #[serde(default)]
+    pub generate_feeds: bool,
     /// The line in the file of each value written, by its path (`title`, `aliases.0`,
     /// `question.answers.1.next`): from the TOML parser's spans, so that two equal values
     /// each have their own line.
@@ -120,8 +123,6 @@ pub struct FrontMatter {
     _insert_anchor_links: Option<toml::Value>,
     #[serde(default, rename = "in_search_index")]
     _in_search_index: Option<toml::Value>,
-    #[serde(default, rename = "generate_feeds")]
-    _generate_feeds: Option<toml::Value>,
     #[serde(default, rename = "authors")]
     _authors: Option<toml::Value>,
 }
@@ -154,13 +155,13 @@ impl Default for FrontMatter {
             question: None,
             extra: toml::Table::new(),
             taxonomies: toml::Table::new(),
+            generate_feeds: false,
             lines: BTreeMap::new(),
             _paginate_by: None,
             _paginate_path: None,
             _paginate_reversed: None,
             _insert_anchor_links: None,
             _in_search_index: None,
-            _generate_feeds: None,
             _authors: None,
         }
     }

@@ -34,6 +34,9 @@ pub struct PageImages<'a> {
     /// The default-language page a translation comes from: its descriptions must not be
     /// reused as they are. `None` for a page in the default language and for a fallback.
     pub source: Option<&'a Page>,
+    /// Whether a path below the site's root is a file of the output: a picture published
+    /// under its own name but not processed (a theme's `static/` picture) is shown as it is.
+    pub exists: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 /// One picture as the page writes it, and as the one-page guide does when that differs.
@@ -72,8 +75,20 @@ impl<'a> Pictures<'a> {
     /// The markup of a picture `dest` with description `alt` (`None`: no `alt` at all) at
     /// `line`; problems go to the report.
     pub fn picture(&mut self, dest: &str, alt: Option<&str>, title: &str, line: usize) -> Written {
+        // `/repo/img/a.png`, written with the site's base path, is `/img/a.png`.
+        let dest = match dest.strip_prefix(self.env.base_path) {
+            Some(below) if self.env.base_path != "/" => format!("/{below}"),
+            _ => dest.to_string(),
+        };
+        let dest = dest.as_str();
         let rel = resolve(&folder(self.page), dest);
         let Some(image) = self.env.catalogue.get(&rel, &self.page.lang) else {
+            if dest.starts_with('/') && super::is_picture(&rel) && (self.env.exists)(&rel) {
+                return Written {
+                    page: self.as_is(&rel, dest, alt, title, line),
+                    chapter: None,
+                };
+            }
             self.report.error(
                 self.page
                     .diagnostic(line, format!("there is no picture `{dest}` (looked for content/{rel} and static/{rel})"))
@@ -84,6 +99,21 @@ impl<'a> Pictures<'a> {
                 chapter: None,
             };
         };
+        let alt = self.alt(dest, alt, line);
+        let settings = self.env.settings;
+        let phone = image.phone().bytes;
+        let page = if phone > settings.tap_to_load {
+            self.tap(image, alt)
+        } else {
+            self.weigh(phone, line);
+            self.embed(image, alt, title)
+        };
+        let chapter = (phone > settings.guide_embed).then(|| self.tap(image, alt));
+        Written { page, chapter }
+    }
+
+    /// The picture's description, checked: present (or marked decorative), and translated.
+    fn alt<'t>(&self, dest: &str, alt: Option<&'t str>, line: usize) -> &'t str {
         let alt = match alt.map(str::trim) {
             Some(alt) if is_decorative(alt) => "",
             Some(alt) if !alt.is_empty() => alt,
@@ -97,16 +127,24 @@ impl<'a> Pictures<'a> {
             }
         };
         self.check_translated(dest, alt, line);
-        let settings = self.env.settings;
-        let phone = image.phone().bytes;
-        let page = if phone > settings.tap_to_load {
-            self.tap(image, alt)
+        alt
+    }
+
+    /// A picture published under its own name but not processed (a theme's, `rel` below the
+    /// site's root): not made smaller, nor weighed. The site's `static/` pictures are
+    /// processed like those of `content/`.
+    fn as_is(&self, rel: &str, dest: &str, alt: Option<&str>, title: &str, line: usize) -> String {
+        let alt = self.alt(dest, alt, line);
+        let title = if title.is_empty() {
+            String::new()
         } else {
-            self.weigh(phone, line);
-            self.embed(image, alt, title)
+            format!(" title=\"{}\"", escape(title))
         };
-        let chapter = (phone > settings.guide_embed).then(|| self.tap(image, alt));
-        Written { page, chapter }
+        format!(
+            "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
+            escape(&self.url(rel)),
+            escape(alt)
+        )
     }
 
     fn weigh(&mut self, bytes: u64, line: usize) {
@@ -337,6 +375,17 @@ fn alt_text<'a>(events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) ->
         }
     }
     alt
+}
+
+impl PageImages<'_> {
+    /// Where a link (not an image) to a picture leads, `[the map](map.png)`: the widest file
+    /// made from it, as the original is not published. `None` when `dest` is no picture.
+    pub fn link(&self, page: &Page, dest: &str) -> Option<String> {
+        let image = self
+            .catalogue
+            .get(&resolve(&folder(page), dest), &page.lang)?;
+        Some(format!("{}{}", self.base_path, image.largest().path))
+    }
 }
 
 /// Whether raw HTML holds an `<img>` that senda must replace.

@@ -91,6 +91,10 @@ fn destination(
         }
         return dest.to_string();
     }
+    // A link to a picture leads to the widest file made from it.
+    if !image && let Some(url) = env.images.and_then(|i| i.link(place.page, dest)) {
+        return url;
+    }
     if let Some(path) = dest.strip_prefix('/') {
         let path_only = path.split(['#', '?']).next().unwrap_or_default();
         if !(env.exists)(path_only) {
@@ -106,7 +110,55 @@ fn destination(
         }
         return format!("{}{path}", env.base_path);
     }
+    // A picture is checked by the pictures adapter: its original is not published.
+    if !image && let Some(problem) = missing_relative(env, dest) {
+        env.report.error(
+            place
+                .page
+                .diagnostic(line(), problem)
+                .help("put the file beside the page's file (in a page folder, beside its index.md), or check the spelling: names are case-sensitive"),
+        );
+    }
     dest.to_string()
+}
+
+/// What is wrong with a link relative to the page (`notes.txt`, `../other/`), if it leads
+/// to no page or file of the site; `None` when it does, or is only a `#fragment`.
+pub(crate) fn missing_relative(env: &Env<'_>, dest: &str) -> Option<String> {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    if path.is_empty() {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    match relative_path(env.url, &decoded) {
+        Some(target) if (env.exists)(&target) => None,
+        Some(target) => Some(format!(
+            "link to `{dest}`: no page or file has that address (/{target})"
+        )),
+        None => Some(format!("link to `{dest}`: it leads above the site's root")),
+    }
+}
+
+/// `dest` read from the folder `from` (`blog/trip/` + `../x/` -> `blog/x/`); `None` when it
+/// climbs above the root.
+fn relative_path(from: &str, dest: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let mut folder = dest.is_empty();
+    for segment in dest.split('/') {
+        folder = matches!(segment, "" | "." | "..");
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    let mut out = parts.join("/");
+    if folder && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
 }
 
 /// The URL of `@/target` (`guide/x.md#part`), or `None` (reported) when there is no such page.
@@ -188,6 +240,32 @@ mod tests {
         let (dests, _) = run(&fixture);
         assert_eq!(dests, ["https://x.example/a.png", "#", "mailto:a@b.c"]);
         assert_eq!(fixture.errors().len(), 2);
+    }
+
+    #[test]
+    fn relative_links_are_read_from_the_page_folder() {
+        let fixture = Fixture::new(
+            "[p](plan.pdf) [b](../b/#x) [no](nada.pdf) [up](../../../../x) [f](#top)\n",
+        );
+        let (dests, _) = run(&fixture);
+        assert_eq!(
+            dests,
+            ["plan.pdf", "../b/#x", "nada.pdf", "../../../../x", "#top"]
+        );
+        let mut errors: Vec<String> = fixture.errors().into_iter().map(|e| e.message).collect();
+        errors.sort();
+        assert_eq!(
+            errors,
+            [
+                "link to `../../../../x`: it leads above the site's root",
+                "link to `nada.pdf`: no page or file has that address (/es/guia/a/nada.pdf)",
+            ]
+        );
+        assert_eq!(
+            relative_path("blog/trip/", "../x/.."),
+            Some("blog/".to_string())
+        );
+        assert_eq!(relative_path("", "a b.pdf"), Some("a b.pdf".to_string()));
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct Env<'a> {
     pub exists: &'a (dyn Fn(&str) -> bool + Sync),
     /// Path part of the base URL (`/` or `/repo/`).
     pub base_path: &'a str,
+    /// The page's own address below the base path (`es/guia/x/`): relative links start
+    /// there.
+    pub url: &'a str,
     /// Every fact of the site.
     pub facts: &'a Facts,
     /// Formats facts for `lang`.
@@ -264,7 +267,7 @@ pub(crate) mod tests {
     }
 
     fn exists(path: &str) -> bool {
-        path == "es/guia/b/"
+        path == "es/guia/b/" || path == "es/guia/a/plan.pdf"
     }
 
     impl Fixture {
@@ -294,6 +297,7 @@ pub(crate) mod tests {
                 resolve: &resolve,
                 exists: &exists,
                 base_path: "/repo/",
+                url: "es/guia/a/",
                 facts: &self.facts,
                 format: &self.format,
                 glossary: None,

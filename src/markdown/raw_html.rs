@@ -28,6 +28,12 @@ where
                         .help("readers' phones must not contact other websites: save the file in content/ beside the page and use its name"),
                 );
             }
+            for problem in missing_local(env, html) {
+                env.report.error(
+                    place.diagnostic(range, problem)
+                        .help("put the file beside the page's file, or in static/ for an address from the site's root; names are case-sensitive"),
+                );
+            }
         }
     })
 }
@@ -62,6 +68,50 @@ fn foreign_resources(html: &str) -> Vec<String> {
                     found.push(value);
                 }
             }
+        }
+    }
+    found
+}
+
+/// Links (`href`) and files (`src`) of raw HTML that lead to nothing on this site: what is
+/// wrong with each. Pictures (`<img>`) are checked by the pictures adapter.
+fn missing_local(env: &Env<'_>, html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        let html5gum::Token::StartTag(tag) = token else {
+            continue;
+        };
+        let names: &[&str] = if tag.name.as_slice() == b"img" {
+            &["href"]
+        } else {
+            &["href", "src"]
+        };
+        for name in names {
+            let Some(value) = tag.attributes.get(name.as_bytes()) else {
+                continue;
+            };
+            let value = String::from_utf8_lossy(value).trim().to_string();
+            let lower = value.to_ascii_lowercase();
+            if value.is_empty()
+                || value.starts_with('#')
+                || value.starts_with("//")
+                || value.starts_with("@/")
+                || super::links::scheme(&lower).is_some()
+            {
+                continue;
+            }
+            let problem = match value.strip_prefix('/') {
+                Some(rooted) => {
+                    let below = env.base_path.trim_start_matches('/');
+                    let path = rooted.strip_prefix(below).unwrap_or(rooted);
+                    let path = path.split(['#', '?']).next().unwrap_or_default();
+                    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+                    (!(env.exists)(&decoded))
+                        .then(|| format!("link to `{value}`: no page or file has that address"))
+                }
+                None => super::links::missing_relative(env, &value),
+            };
+            found.extend(problem);
         }
     }
     found
@@ -130,6 +180,31 @@ mod tests {
         let errors = fixture.errors();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, 6);
+        let fixture = Fixture::new(
+            "<a href=\"plan.pdf\">p</a> <a href=\"/es/guia/b/\">b</a> <a href=\"otro.pdf\">o</a>\n\n<video src=\"/x.mp4\"></video>\n",
+        );
+        let (env, place) = (fixture.env(None), fixture.place());
+        let mut seen = false;
+        check_raw_html(body_events(&fixture), &env, &place, &mut seen).for_each(drop);
+        let errors: Vec<(usize, String)> = fixture
+            .errors()
+            .into_iter()
+            .map(|e| (e.line, e.message))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                (
+                    4,
+                    "link to `otro.pdf`: no page or file has that address (/es/guia/a/otro.pdf)"
+                        .to_string()
+                ),
+                (
+                    6,
+                    "link to `/x.mp4`: no page or file has that address".to_string()
+                ),
+            ]
+        );
         let fixture = Fixture::new("Sin *HTML*.\n");
         let (env, place) = (fixture.env(None), fixture.place());
         let mut seen = false;

@@ -147,18 +147,21 @@ pub enum Piece<'t, 'h> {
 
 impl Shortcodes {
     /// Compiles the shortcode templates `files` (by file name: `note.html`, `list.md`); a
-    /// syntax error names the file. `config` is what the templates see as `config`.
+    /// syntax error names the file. `config` is what the templates see as `config`;
+    /// `pictures`, the size of each picture of `content/` by its path there, is what
+    /// `get_image_metadata` tells them.
     pub fn compile(
         files: &BTreeMap<String, SourceFile>,
         config: Value,
         base_path: &str,
         strings: Option<Arc<Strings>>,
+        pictures: BTreeMap<String, (u32, u32)>,
     ) -> Result<Shortcodes, crate::diag::Diagnostic> {
         let mut tera = Tera::default();
         tera.set_escape_fn(crate::html::escape);
         tera.register_filter("markdown", markdown_filter);
         tera.register_function("get_url", GetUrl(base_path.to_string()));
-        tera.register_function("get_image_metadata", image_metadata);
+        tera.register_function("get_image_metadata", ImageMetadata(pictures));
         tera.register_function("trans", Trans(strings));
         tera.register_function("get_random", get_random);
         tera.register_function("load_data", load_data);
@@ -896,16 +899,25 @@ impl tera::Function for GetUrl {
     }
 }
 
-/// `get_image_metadata(path=…, allow_missing=true)`: senda does not read images while it
-/// renders Markdown, so the image is "missing" and the template takes its other way (a plain
-/// `get_url`); without `allow_missing`, the call is an error that says so.
-fn image_metadata(args: &HashMap<String, Value>) -> tera::Result<Value> {
-    if args.get("allow_missing").and_then(Value::as_bool) == Some(true) {
-        return Ok(Value::Null);
+/// `get_image_metadata(path=…, allow_missing=true)`: the `width` and `height` of a picture of
+/// `content/` (`blog/post/a.png`, as Zola finds it: themes join a bundle's `colocated_path`
+/// and a file name), as senda publishes it. Any other path is missing: `null` with
+/// `allow_missing` (the template then takes its other way), else an error that says so.
+struct ImageMetadata(BTreeMap<String, (u32, u32)>);
+
+impl tera::Function for ImageMetadata {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = args.get("path").and_then(Value::as_str).unwrap_or_default();
+        if let Some((width, height)) = self.0.get(path.trim_start_matches('/')) {
+            return Ok(serde_json::json!({ "width": width, "height": height }));
+        }
+        if args.get("allow_missing").and_then(Value::as_bool) == Some(true) {
+            return Ok(Value::Null);
+        }
+        Err(tera::Error::msg(format!(
+            "get_image_metadata: `{path}` is not a picture of content/; call it with allow_missing=true for other files"
+        )))
     }
-    Err(tera::Error::msg(
-        "senda does not give image sizes to shortcodes: call get_image_metadata with allow_missing=true",
-    ))
 }
 
 thread_local! {
@@ -979,7 +991,8 @@ mod tests {
             })
             .collect();
         let config = serde_json::json!({"title": "Site", "extra": {"who": "us"}});
-        Shortcodes::compile(&files, config, "/repo/", None).expect("compiles")
+        let pictures = BTreeMap::from([("post/a.png".to_string(), (640, 480))]);
+        Shortcodes::compile(&files, config, "/repo/", None, pictures).expect("compiles")
     }
 
     fn page() -> PageInfo<'static> {
@@ -1000,6 +1013,19 @@ mod tests {
         let (out, problems) = expand(text, &s, &page());
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(out.text, "x v, (1)|4|-1.5|true|1,b,2|q\"|z|it's y");
+    }
+
+    #[test]
+    fn image_metadata_knows_the_pictures_of_content() {
+        let s = set(&[(
+            "pic.md",
+            "{% set m = get_image_metadata(path=dir ~ name, allow_missing=true) %}{% if m %}{{ m.width }}x{{ m.height }}{% else %}{{ get_url(path=name) }}{% endif %}",
+        )]);
+        let text =
+            "{{ pic(dir=\"post/\", name=\"a.png\") }} {{ pic(dir=\"post/\", name=\"b.png\") }}";
+        let (out, problems) = expand(text, &s, &page());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out.text, "640x480 /repo/b.png");
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub struct SiteCtx {
     /// Full URL of the link-preview image (the theme's `static/preview.png`), if the theme
     /// has one: messaging apps show it with a forwarded link.
     pub preview_image: Option<String>,
+    /// URL of the feed of this language's pages, if the site writes one.
+    pub feed_url: Option<String>,
+    /// Media type of the feeds (`application/atom+xml`, `application/rss+xml`).
+    pub feed_type: String,
 }
 
 /// A language.
@@ -160,6 +164,16 @@ pub struct PageCtx {
     pub style: String,
     /// In the copy to pass on: its `Content-Security-Policy`, for a `<meta http-equiv>`.
     pub csp: String,
+    /// Publication date (front matter `date`), formatted.
+    pub date: Option<String>,
+    /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
+    pub datetime: Option<String>,
+    /// The terms the page names, by taxonomy (`[taxonomies]` in its front matter).
+    pub taxonomies: Vec<TermsCtx>,
+    /// Terms of a taxonomy, on its list page (`taxonomy`).
+    pub terms: Vec<TermCtx>,
+    /// URL of the feed of this page's list: a section's, a term's.
+    pub feed_url: Option<String>,
 }
 
 /// The home page's links to the whole guide as one file and to the flyer.
@@ -196,6 +210,28 @@ pub struct FlyerCtx {
     pub qr: String,
 }
 
+/// The terms a page names in one taxonomy.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermsCtx {
+    /// The taxonomy's name, as a title (`Tags`).
+    pub name: String,
+    /// URL of the taxonomy's list page.
+    pub url: String,
+    /// Each term, linked to its page.
+    pub terms: Vec<Link>,
+}
+
+/// A term on its taxonomy's list page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermCtx {
+    /// The term, as written.
+    pub name: String,
+    /// URL of its page.
+    pub url: String,
+    /// How many pages name it.
+    pub count: usize,
+}
+
 /// One language on the root chooser, described in that language.
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageChoice {
@@ -222,6 +258,10 @@ pub struct ListItem {
     pub url: String,
     /// HTML of the text before `<!-- more -->`, for pages that mark one (Zola's summary).
     pub summary: String,
+    /// Publication date, formatted.
+    pub date: Option<String>,
+    /// The same date as `YYYY-MM-DD`.
+    pub datetime: Option<String>,
 }
 
 /// A fact or table and where it comes from.

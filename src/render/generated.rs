@@ -73,7 +73,8 @@ fn minify_css(css: &str) -> String {
 }
 
 /// Every generated page and site file, except the one-page guides (see [`Guide`]).
-pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
+/// `listed`: the addresses of the taxonomy pages, for the sitemap.
+pub(crate) fn pages(ctx: &Ctx<'_>, listed: &[String], sink: &dyn Sink) -> Result<()> {
     for language in &ctx.config.languages {
         let lang = language.code.as_str();
         let mut out = Vec::new();
@@ -102,7 +103,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<()> {
             sink.put(path, bytes)?;
         }
     }
-    sink.put("sitemap.xml".into(), sitemap(ctx).into_bytes())?;
+    sink.put("sitemap.xml".into(), sitemap(ctx, listed).into_bytes())?;
     sink.put(
         "robots.txt".into(),
         format!(
@@ -465,8 +466,9 @@ fn chooser(ctx: &Ctx<'_>, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-/// `sitemap.xml` with an `xhtml:link` alternate for every translation.
-fn sitemap(ctx: &Ctx<'_>) -> String {
+/// `sitemap.xml` with an `xhtml:link` alternate for every translation; `listed`: more
+/// addresses, with no alternates.
+fn sitemap(ctx: &Ctx<'_>, listed: &[String]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
@@ -496,6 +498,7 @@ fn sitemap(ctx: &Ctx<'_>) -> String {
                 .collect(),
         );
     }
+    groups.extend(listed.iter().map(|url| vec![("", url.clone())]));
     for group in groups {
         for (_, url) in &group {
             let _ = writeln!(

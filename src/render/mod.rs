@@ -3,12 +3,14 @@
 
 mod context;
 mod copy;
+mod feeds;
 mod files;
 mod flyer;
 mod generated;
 mod hosts;
 mod premin;
 mod redirects;
+mod taxonomies;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -297,7 +299,14 @@ pub fn render(
         paths: Default::default(),
     };
     let statics = generated::statics(sources.config, sources.theme, &recorder)?;
-    let base = base(sources, options, report, statics)?;
+    let mut base = base(sources, options, report, statics)?;
+    let taxonomies = taxonomies::collect(&base);
+    let feeds = feeds::plan(&base, &taxonomies);
+    // Links to taxonomy pages and feeds resolve like links to pages.
+    let listed = taxonomies::paths(&taxonomies);
+    let feed_files = feeds::paths(&base, &feeds);
+    base.paths.extend(listed.iter().cloned());
+    base.paths.extend(feed_files);
     check_questions(&base);
     report.check()?;
     let ctx = context(base);
@@ -307,8 +316,14 @@ pub fn render(
         report.check()?;
         return Ok(Rendering::default());
     }
+    let mut listed: Vec<String> = listed.into_iter().collect();
+    listed.sort();
     let (generated, rendered) = rayon::join(
-        || generated::pages(&ctx, &recorder),
+        || {
+            generated::pages(&ctx, &listed, &recorder)?;
+            taxonomies::pages(&ctx, &taxonomies, &recorder)?;
+            feeds::write(&ctx, &feeds, &recorder)
+        },
         || pages(&ctx, &recorder),
     );
     generated?;
@@ -903,12 +918,14 @@ impl<'a> Base<'a> {
             source: (!entry.fallback && lang != default)
                 .then(|| self.content.get(entry.key, default))
                 .flatten(),
+            exists: &exists,
         };
         let env = markdown::Env {
             lang,
             resolve: &resolve,
             exists: &exists,
             base_path: &self.config.base_path,
+            url: &entry.url,
             facts: self.facts,
             format: self.format(lang),
             // Front-matter snippets become link texts and list items: no glossary links

@@ -82,13 +82,26 @@ impl Templates {
         theme: &Theme,
         strings: &Arc<Strings>,
         config: &Config,
+        images: &crate::images::Processed,
         report: &Report,
     ) -> Result<Templates> {
+        let pictures = images
+            .catalogue
+            .images
+            .iter()
+            .map(|(path, image)| {
+                (
+                    path.clone(),
+                    (image.largest().width, image.largest().height),
+                )
+            })
+            .collect();
         let shortcodes = match crate::markdown::shortcodes::Shortcodes::compile(
             &theme.shortcodes,
             shortcode_config(config),
             &config.base_path,
             Some(Arc::clone(strings)),
+            pictures,
         ) {
             Ok(set) => set,
             Err(diagnostic) => {
@@ -503,6 +516,11 @@ pub(crate) fn site_context(
         preview_image: ctx
             .exists(PREVIEW_IMAGE)
             .then(|| ctx.permalink(PREVIEW_IMAGE)),
+        feed_url: language
+            .feeds
+            .then(|| super::feeds::first_url(ctx, &ctx.config.lang_prefix(lang)))
+            .flatten(),
+        feed_type: super::feeds::media_type(ctx.config).to_string(),
     };
     let lang_ctx = LangCtx {
         code: language.code.clone(),
@@ -554,11 +572,25 @@ pub(crate) fn list_item(ctx: &Base<'_>, entry: &Entry<'_>) -> ListItem {
         }
         _ => String::new(),
     };
+    let (date, datetime) = dates(ctx, entry);
     ListItem {
         title: entry.page.front.title.clone(),
         description: entry.page.front.description.clone(),
         url: ctx.path(&entry.url),
         summary,
+        date,
+        datetime,
+    }
+}
+
+/// A page's `date`, formatted in its language and as `YYYY-MM-DD`.
+fn dates(ctx: &Base<'_>, entry: &Entry<'_>) -> (Option<String>, Option<String>) {
+    match entry.page.front.date.as_ref().and_then(to_date) {
+        Some(date) => (
+            Some(ctx.format(&entry.lang.code).date(date)),
+            Some(date.to_string()),
+        ),
+        None => (None, None),
     }
 }
 
@@ -753,6 +785,11 @@ fn page_context(ctx: &Ctx<'_>, entry: &Entry<'_>, body: &mut Rendered) -> PageCo
         extra: serde_json::to_value(&front.extra).unwrap_or_default(),
         ..PageCtx::default()
     };
+    (p.date, p.datetime) = dates(ctx, entry);
+    p.taxonomies = super::taxonomies::page_terms(ctx, entry);
+    if page.kind == Kind::Section && front.generate_feeds && !entry.fallback {
+        p.feed_url = super::feeds::first_url(ctx, &entry.url);
+    }
     add_lists(ctx, entry, kind, &mut p);
     let mut context = base_context(ctx, lang, p);
     add_versions(ctx, entry, &mut context);
@@ -996,6 +1033,7 @@ mod og_tests {
             description: String::new(),
             reviewed: true,
             review_fallback: "en".into(),
+            feeds: false,
         }
     }
 
