@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Tag};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{Env, Place};
 
@@ -11,7 +11,9 @@ use super::{Env, Place};
 /// fragment, line).
 pub(crate) type FragmentLink = (String, String, usize);
 
-/// Checks links and images in `events`; links with a fragment go to `fragments`.
+/// Checks links and images in `events`; links with a fragment go to `fragments`. A picture
+/// on another website becomes a link to it, with a warning: the reader's phone loads nothing
+/// from elsewhere, and the page still builds (a site moved from Zola often has such pictures).
 pub(crate) fn check_links<'a, 'e>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)> + 'e,
     env: &'e Env<'e>,
@@ -21,35 +23,73 @@ pub(crate) fn check_links<'a, 'e>(
 where
     'a: 'e,
 {
-    events.map(move |(event, range)| {
+    // The picture being turned into a link, and whether its description had any text.
+    let mut foreign: Option<(CowStr<'a>, bool)> = None;
+    events.flat_map(move |(event, range)| {
         let line = || place.line(&range);
-        let event = match event {
+        let events: Vec<Event<'a>> = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
+            }) => vec![Event::Start(Tag::Link {
                 link_type,
                 dest_url: destination(env, place, &dest_url, false, &line, fragments).into(),
                 title,
                 id,
-            }),
+            })],
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Image {
+            }) if is_foreign(&dest_url) => {
+                env.report.warn(
+                    place.page.diagnostic(line(), format!("the image `{dest_url}` is on another website; the page shows a link to it instead"))
+                        .help("readers' phones must not contact other websites: save the image beside the page and use its file name"),
+                );
+                foreign = Some((dest_url.clone(), false));
+                vec![Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })]
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => vec![Event::Start(Tag::Image {
                 link_type,
                 dest_url: destination(env, place, &dest_url, true, &line, fragments).into(),
                 title,
                 id,
-            }),
-            other => other,
+            })],
+            Event::Text(text) => {
+                if let Some((_, seen)) = foreign.as_mut() {
+                    *seen |= !text.trim().is_empty();
+                }
+                vec![Event::Text(text)]
+            }
+            Event::End(TagEnd::Image) => match foreign.take() {
+                // A link needs words: the address, when the picture had no description.
+                Some((url, false)) => vec![Event::Text(url), Event::End(TagEnd::Link)],
+                Some((_, true)) => vec![Event::End(TagEnd::Link)],
+                None => vec![Event::End(TagEnd::Image)],
+            },
+            other => vec![other],
         };
-        (event, range)
+        events.into_iter().map(move |event| (event, range.clone()))
     })
+}
+
+/// Whether `dest` is on another website (`https://…`, `//host/…`).
+fn is_foreign(dest: &str) -> bool {
+    let lower = dest.to_ascii_lowercase();
+    lower.starts_with("//") || scheme(&lower).is_some_and(|s| s == "http" || s == "https")
 }
 
 /// Checks a link or image destination and returns the URL to write.
@@ -65,17 +105,12 @@ fn destination(
     if let Some(target) = dest.strip_prefix("@/") {
         return at_link(env, place, target, line, fragments).unwrap_or_else(|| dest.to_string());
     }
-    let lower = dest.to_ascii_lowercase();
-    let scheme = scheme(&lower);
-    if lower.starts_with("//") || scheme.is_some_and(|s| s == "http" || s == "https") {
-        if image {
-            env.report.error(
-                place.page.diagnostic(line(), format!("the image `{dest}` is on another website"))
-                    .help("readers' phones must not contact other websites: save the image in content/ beside the page and link to it by its file name"),
-            );
-        }
+    if is_foreign(dest) {
+        // A picture there is a link by now (see `check_links`).
         return dest.to_string();
     }
+    let lower = dest.to_ascii_lowercase();
+    let scheme = scheme(&lower);
     if let Some(scheme) = scheme {
         if image || !matches!(scheme, "mailto" | "tel") {
             env.report.error(
@@ -234,12 +269,33 @@ mod tests {
     }
 
     #[test]
-    fn foreign_images_and_unsafe_schemes_are_refused() {
+    fn foreign_images_become_links_and_unsafe_schemes_are_refused() {
         let fixture =
             Fixture::new("![a](https://x.example/a.png) [j](javascript:x) [m](mailto:a@b.c)\n");
-        let (dests, _) = run(&fixture);
+        let (env, place) = (fixture.env(None), fixture.place());
+        let mut fragments = Vec::new();
+        let events: Vec<Event<'_>> =
+            check_links(body_events(&fixture), &env, &place, &mut fragments)
+                .map(|(e, _)| e)
+                .collect();
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::Image { .. }))),
+            "{events:?}"
+        );
+        let dests: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
         assert_eq!(dests, ["https://x.example/a.png", "#", "mailto:a@b.c"]);
-        assert_eq!(fixture.errors().len(), 2);
+        assert_eq!(fixture.errors().len(), 1, "javascript:");
+        let warnings = fixture.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("on another website"));
     }
 
     #[test]

@@ -325,6 +325,11 @@ pub(crate) mod tests {
         pub(crate) fn errors(&self) -> Vec<Diagnostic> {
             self.report.check().map_or_else(|e| e.0, |()| Vec::new())
         }
+
+        /// The warnings reported so far.
+        pub(crate) fn warnings(&self) -> Vec<Diagnostic> {
+            self.report.warnings()
+        }
     }
 
     /// The fixture's body, parsed, text merged: what the adapters after the merge see.
@@ -504,11 +509,25 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn images_must_come_from_the_site() {
-        let (html, errors, _) = render_es("![a](foto.png)\n\n![b](//evil.example/x.png)\n");
+    fn an_image_from_another_website_becomes_a_link_to_it() {
+        let (html, errors, _) = render_es(
+            "![a](foto.png)\n\n![b](//evil.example/x.png) ![](https://e.example/y.png)\n",
+        );
         assert!(html.contains(r#"src="foto.png""#), "{html}");
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].line, 6);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            html.contains(r#"<a href="//evil.example/x.png">b</a>"#),
+            "{html}"
+        );
+        // No description: the address is the link's text.
+        assert!(
+            html.contains(r#"<a href="https://e.example/y.png">https://e.example/y.png</a>"#),
+            "{html}"
+        );
+        assert!(
+            !html.contains("src=\"//evil") && !html.contains("src=\"https:"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Raw HTML in Markdown: reported when it would load something from another website, and
-//! sanitised (no scripts, no event handlers, no foreign resources).
+//! Raw HTML in Markdown: sanitised (no scripts, no event handlers, no foreign resources), with
+//! a warning for each resource from another website that it leaves out.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -8,7 +8,7 @@ use pulldown_cmark::Event;
 
 use super::{Env, Place};
 
-/// Reports raw HTML in `events` that loads from another website, and sets `seen` when there
+/// Warns of raw HTML in `events` that loads from another website, and sets `seen` when there
 /// is raw HTML at all (the page is then sanitised).
 pub(crate) fn check_raw_html<'a, 'e>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)> + 'e,
@@ -22,10 +22,11 @@ where
     events.inspect(move |(event, range)| {
         if let Event::Html(html) | Event::InlineHtml(html) = event {
             *seen = true;
+            // The sanitiser leaves them out; say so, rather than leave a silent gap.
             for url in foreign_resources(html) {
-                env.report.error(
-                    place.diagnostic(range, format!("this HTML loads `{url}` from another website"))
-                        .help("readers' phones must not contact other websites: save the file in content/ beside the page and use its name"),
+                env.report.warn(
+                    place.diagnostic(range, format!("this HTML loads `{url}` from another website; it is left out of the page"))
+                        .help("readers' phones must not contact other websites: save the file beside the page and use its name"),
                 );
             }
             for problem in missing_local(env, html) {
@@ -171,15 +172,16 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_is_noticed_and_foreign_resources_reported_at_their_line() {
+    fn raw_html_is_noticed_and_foreign_resources_warned_of_at_their_line() {
         let fixture = Fixture::new("Uno.\n\n<img src=\"https://x.example/a.png\">\n");
         let (env, place) = (fixture.env(None), fixture.place());
         let mut seen = false;
         check_raw_html(body_events(&fixture), &env, &place, &mut seen).for_each(drop);
         assert!(seen);
-        let errors = fixture.errors();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].line, 6);
+        assert!(fixture.errors().is_empty());
+        let warnings = fixture.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].line, 6);
         let fixture = Fixture::new(
             "<a href=\"plan.pdf\">p</a> <a href=\"/es/guia/b/\">b</a> <a href=\"otro.pdf\">o</a>\n\n<video src=\"/x.mp4\"></video>\n",
         );
