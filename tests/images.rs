@@ -552,3 +552,35 @@ fn a_missing_picture_says_where_senda_looked() {
         build.stderr
     );
 }
+
+#[test]
+fn an_img_without_src_is_left_out_with_a_warning() {
+    let dir = site("");
+    write(
+        dir.path(),
+        "content/guide/_index.md",
+        &page(
+            "Guide",
+            "Before.\n\n<p>A <img srcset=\"https://x.example/a.webp 2x\" alt=\"A map\"> b</p>\n",
+        ),
+    );
+    let build = Build::run(dir, &[]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    assert!(
+        build
+            .stderr
+            .contains("content/guide/_index.md:6: an `<img>` without `src` shows nothing"),
+        "{}",
+        build.stderr
+    );
+    assert!(
+        build.stderr.contains("from another website"),
+        "{}",
+        build.stderr
+    );
+    let guide = build.main("en/guide/index.html");
+    assert!(
+        !guide.contains("<img") && !guide.contains("x.example"),
+        "{guide}"
+    );
+}

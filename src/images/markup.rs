@@ -256,6 +256,16 @@ impl<'a> Pictures<'a> {
                             .map(|v| String::from_utf8_lossy(v).into_owned())
                     };
                     let src = attr("src").unwrap_or_default();
+                    if src.trim().is_empty() {
+                        // Nothing to show (a theme's shortcode may write its pictures in
+                        // `srcset` alone, which the raw-HTML check reports when foreign).
+                        self.report.warn(
+                            self.page
+                                .diagnostic(line, "an `<img>` without `src` shows nothing; it is left out")
+                                .help("give it the picture's file name: <img src=\"map.png\" alt=\"…\">"),
+                        );
+                        continue;
+                    }
                     if !is_local(&src) {
                         // Another website's picture: reported by the raw-HTML check, then
                         // removed by the sanitiser.
