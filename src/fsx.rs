@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 /// Reads a UTF-8 text file.
-pub fn read_to_string(path: &Path) -> Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         let line = crate::diag::line_of(e.as_bytes(), e.utf8_error().valid_up_to());
@@ -17,17 +17,17 @@ pub fn read_to_string(path: &Path) -> Result<String> {
 }
 
 /// Reads a file's bytes.
-pub fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
 }
 
 /// Writes a file, creating nothing else.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// Creates a folder and its parents.
-pub fn create_dir_all(path: &Path) -> Result<()> {
+pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path)
         .with_context(|| format!("cannot create folder `{}`", path.display()))
 }
@@ -40,7 +40,7 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 /// publish that file, and a pull request can add one. Refused rather than skipped with a
 /// warning, because a warning scrolls by in CI while the file it hides is a page or an image
 /// someone expects on the site; the error stops the deploy and says what to do.
-pub fn site_files(site: &Path, dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>> {
+pub(crate) fn site_files(site: &Path, dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>> {
     let given = site;
     let site = site
         .canonicalize()

@@ -14,7 +14,7 @@ use crate::translate::{CheckOutput, Coverage, Item, coverage};
 /// `senda check --format github`: prints one workflow command per problem, then writes the job
 /// summary where GitHub reads it (the file `$GITHUB_STEP_SUMMARY` names), or prints it when
 /// that variable is not set. `root` is the site folder as given on the command line.
-pub fn print_check(out: &CheckOutput, root: &Path, strict: bool) -> Result<()> {
+pub(crate) fn print_check(out: &CheckOutput, root: &Path, strict: bool) -> Result<()> {
     print!("{}", annotations(out, &from_workspace(root), strict));
     let mut summary = check_summary(out, strict);
     match Config::load(root).and_then(|config| coverage(&config, None)) {
@@ -26,7 +26,7 @@ pub fn print_check(out: &CheckOutput, root: &Path, strict: bool) -> Result<()> {
 }
 
 /// `senda status --format github`: the translations part of the job summary.
-pub fn print_status(coverage: &Coverage) -> Result<()> {
+pub(crate) fn print_status(coverage: &Coverage) -> Result<()> {
     write_summary(&coverage_summary(coverage))
 }
 
@@ -58,7 +58,7 @@ fn write_summary(summary: &str) -> Result<()> {
 /// The workflow commands, one line per problem: `::error file=F,line=N::message` (the help
 /// on a second line of the message). With `strict`, warnings are reported as errors. File
 /// names are `root` (the site folder, from the repository's root) joined with the problem's.
-pub fn annotations(out: &CheckOutput, root: &Path, strict: bool) -> String {
+pub(crate) fn annotations(out: &CheckOutput, root: &Path, strict: bool) -> String {
     let warning = if strict { "error" } else { "warning" };
     let mut text = String::new();
     for (kind, list) in [("error", &out.errors), (warning, &out.warnings)] {

@@ -2,7 +2,7 @@
 //! the serve error overlay, template output, the sitemap).
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     // Most values (every URL, title and string a template prints) have nothing to escape.
     let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let Some(first) = text.as_bytes().iter().position(special) else {

@@ -37,7 +37,7 @@ pub(crate) const SLUG_KEYS: [&str; 3] = ["slug-sources", "slug-guide", "slug-fly
 /// default language's string is used instead. A file that does not parse is an error in
 /// `report`, at the entry's line; its language gets no strings of its own meanwhile, so that
 /// the rest of the site is still checked.
-pub fn load(
+pub(crate) fn load(
     config: &Config,
     files: &BTreeMap<String, SourceFile>,
     report: &Report,

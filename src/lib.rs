@@ -4,22 +4,22 @@
 
 pub mod cli;
 pub mod config;
-pub mod content;
+pub(crate) mod content;
 pub mod diag;
 pub mod facts;
-pub mod fsx;
-pub mod github;
-pub mod html;
-pub mod i18n;
-pub mod images;
+pub(crate) mod fsx;
+pub(crate) mod github;
+pub(crate) mod html;
+pub(crate) mod i18n;
+pub(crate) mod images;
 pub mod import;
 pub mod init;
 mod links;
-pub mod markdown;
-pub mod output;
+pub(crate) mod markdown;
+pub(crate) mod output;
 pub mod render;
 pub mod serve;
-pub mod theme;
+pub(crate) mod theme;
 pub mod translate;
 
 use std::sync::Arc;

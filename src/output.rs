@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 
-use crate::render::{Piecewise, Sink, Site};
+use crate::render::{Piecewise, Sink};
 
 /// A fresh folder beside the output that receives the new site. [`Staging::commit`] swaps it
 /// in; dropping it without a commit (an error anywhere) removes it and leaves the output alone.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     fresh: PathBuf,
     folders: Mutex<HashSet<PathBuf>>,
@@ -24,7 +24,7 @@ pub struct Staging {
 impl Staging {
     /// Prepares `.NAME.senda-new-PID` beside `out`, after checking that the old output can be
     /// replaced: a failure after the old output was moved aside would leave it half removed.
-    pub fn new(out: &Path) -> Result<Staging> {
+    pub(crate) fn new(out: &Path) -> Result<Staging> {
         check_replaceable(out)?;
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -45,7 +45,7 @@ impl Staging {
     }
 
     /// Replaces the output folder with the new site. Returns the number of files written.
-    pub fn commit(mut self) -> Result<usize> {
+    pub(crate) fn commit(mut self) -> Result<usize> {
         let out = &self.out;
         let old = self.fresh.with_file_name(
             self.fresh
@@ -195,13 +195,4 @@ fn remove_dir_all_parallel(dir: &Path) -> std::io::Result<()> {
         }
     })?;
     std::fs::remove_dir(dir)
-}
-
-/// Writes an in-memory `site` to `out`, replacing what was there. Returns the number of files.
-pub fn write(site: &Site, out: &Path) -> Result<usize> {
-    let staging = Staging::new(out)?;
-    for (path, bytes) in &site.files {
-        staging.put(path.clone(), bytes.clone())?;
-    }
-    staging.commit()
 }

@@ -54,7 +54,7 @@ impl Theme {
 }
 
 /// Loads the theme named in `site.toml` and the interface strings.
-pub fn load(config: &Config) -> Result<Theme> {
+pub(crate) fn load(config: &Config) -> Result<Theme> {
     let theme_dir = config.root.join("themes").join(&config.theme);
     let mut files = BTreeMap::new();
     if config.theme == "default" {

@@ -409,7 +409,7 @@ fn yaml_error(
 
 /// Line of `key = …` (or `key: …`, or a `[key]` table) in the front matter of `source`, or 1
 /// if it is not found.
-pub fn key_line(source: &str, key: &str) -> usize {
+pub(crate) fn key_line(source: &str, key: &str) -> usize {
     source
         .lines()
         .position(|l| {

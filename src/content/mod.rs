@@ -11,22 +11,22 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report};
 
-pub use front::{Answer, Circumstance, FrontMatter, Question, SortBy, key_line};
+pub(crate) use front::{Circumstance, FrontMatter, SortBy, key_line};
 
 /// The home page's key: the content folder's `_index.md`.
-pub const HOME: &str = "_index.md";
+pub(crate) const HOME: &str = "_index.md";
 /// The folder of glossary entries; its `_index.md` is the glossary page.
-pub const GLOSSARY_DIR: &str = "glossary/";
+pub(crate) const GLOSSARY_DIR: &str = "glossary/";
 /// The glossary page's key.
-pub const GLOSSARY: &str = "glossary/_index.md";
+pub(crate) const GLOSSARY: &str = "glossary/_index.md";
 /// The decision guide's first question.
-pub const DECIDE: &str = "decide/_index.md";
+pub(crate) const DECIDE: &str = "decide/_index.md";
 /// The section that lists the circumstance pages.
-pub const SITUATIONS: &str = "situations/_index.md";
+pub(crate) const SITUATIONS: &str = "situations/_index.md";
 
 /// The glossary id of page `key` (`glossary/asylum.md` -> `asylum`); `None` for pages outside
 /// the glossary and for the glossary page itself.
-pub fn glossary_id(key: &str) -> Option<&str> {
+pub(crate) fn glossary_id(key: &str) -> Option<&str> {
     let id = key.strip_prefix(GLOSSARY_DIR)?.strip_suffix(".md")?;
     (id != "_index" && !id.ends_with("/_index")).then_some(id)
 }
@@ -87,9 +87,9 @@ impl Page {
             (Kind::Section, "") => None,
             (Kind::Section, dir) => Some(match dir.rsplit_once('/') {
                 Some((parent, _)) => format!("{parent}/_index.md"),
-                None => "_index.md".to_string(),
+                None => HOME.to_string(),
             }),
-            (Kind::Page, "") => Some("_index.md".to_string()),
+            (Kind::Page, "") => Some(HOME.to_string()),
             (Kind::Page, dir) => Some(format!("{dir}/_index.md")),
         }
     }
@@ -120,14 +120,14 @@ impl Content {
 
 /// Options that change what is loaded.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Keep pages marked `draft = true` (serve shows them; build does not).
     pub drafts: bool,
 }
 
 /// Reads and parses every file under `content/`. Problems in single files are recorded in
 /// `report`; the build stops after this stage if there were any.
-pub fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Content> {
+pub(crate) fn load(config: &Config, options: LoadOptions, report: &Report) -> Result<Content> {
     let dir = &config.content_dir;
     let mut markdown = Vec::new();
     let mut content = Content::default();
@@ -210,7 +210,7 @@ fn warn_orphans(config: &Config, pages: &[Page], report: &Report) {
 /// One warning per language that lacks translations, listing the originals its readers see
 /// instead (or that its site leaves out, with `fallback = false`). `build` shows these; `check`
 /// has its own warning per file, with the command that starts each translation.
-pub fn untranslated(config: &Config, content: &Content) -> Vec<Diagnostic> {
+pub(crate) fn untranslated(config: &Config, content: &Content) -> Vec<Diagnostic> {
     let default = config.default_language();
     let mut out = Vec::new();
     for language in &config.languages[1..] {
@@ -268,7 +268,7 @@ pub fn untranslated(config: &Config, content: &Content) -> Vec<Diagnostic> {
 }
 
 /// The path shown in messages: relative to the site folder.
-pub fn display_path(config: &Config, path: &Path) -> PathBuf {
+pub(crate) fn display_path(config: &Config, path: &Path) -> PathBuf {
     path.strip_prefix(&config.root)
         .unwrap_or(path)
         .to_path_buf()
@@ -499,7 +499,7 @@ fn inherit_slugs(config: &Config, pages: &mut [Page]) {
 /// circumstance's recommendation and steps) and list items (aliases) need it; other values
 /// have their line in [`FrontMatter::line`]. A value written in quotes is looked for quoted first, so
 /// `aliases = ["a b"]` is found on its own line, not inside a description that holds "a b".
-pub fn front_line(source: &str, text: &str) -> usize {
+pub(crate) fn front_line(source: &str, text: &str) -> usize {
     [format!("\"{text}\""), format!("'{text}'"), text.to_string()]
         .iter()
         .find_map(|written| source.find(written.as_str()))
@@ -508,13 +508,13 @@ pub fn front_line(source: &str, text: &str) -> usize {
 
 /// The version of a source page a translation was made from: a short hash of its title,
 /// description and body (line endings normalised, so an editor's platform does not matter).
-pub fn source_hash(page: &Page) -> String {
+pub(crate) fn source_hash(page: &Page) -> String {
     hash_parts(&page.front.title, &page.front.description, page.body())
 }
 
 /// [`source_hash`] of one version of a source file's whole text (an older version from git
 /// history, say); `None` when that version's front matter does not parse.
-pub fn source_hash_of(file: &Path, text: &str) -> Option<String> {
+pub(crate) fn source_hash_of(file: &Path, text: &str) -> Option<String> {
     let front::Parsed {
         front, body_start, ..
     } = front::parse(file, text).ok()?;

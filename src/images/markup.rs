@@ -14,13 +14,13 @@ use crate::diag::Report;
 
 /// Whether a description says "this picture is decorative, on purpose": `![""](line.png)`.
 /// Smart punctuation turns the quotes into `“”`, so any pair of double quotes counts.
-pub fn is_decorative(alt: &str) -> bool {
+pub(crate) fn is_decorative(alt: &str) -> bool {
     let alt = alt.trim();
     alt.chars().count() == 2 && alt.chars().all(|c| matches!(c, '"' | '“' | '”' | '„'))
 }
 
 /// What a page's pictures need from the rest of the site.
-pub struct PageImages<'a> {
+pub(crate) struct PageImages<'a> {
     /// Every processed picture.
     pub catalogue: &'a Catalogue,
     /// Widths, budget, thresholds.
@@ -41,7 +41,7 @@ pub struct PageImages<'a> {
 
 /// One picture as the page writes it, and as the one-page guide does when that differs.
 #[derive(Debug)]
-pub struct Written {
+pub(crate) struct Written {
     /// The page's markup.
     pub page: String,
     /// The guide's markup, when the picture is too heavy to embed there.
@@ -49,7 +49,7 @@ pub struct Written {
 }
 
 /// The pictures of one page being rendered: what they weigh so far.
-pub struct Pictures<'a> {
+pub(crate) struct Pictures<'a> {
     env: &'a PageImages<'a>,
     page: &'a Page,
     report: &'a Report,
@@ -61,7 +61,7 @@ pub struct Pictures<'a> {
 
 impl<'a> Pictures<'a> {
     /// Starts the pictures of `page`.
-    pub fn new(env: &'a PageImages<'a>, page: &'a Page, report: &'a Report) -> Pictures<'a> {
+    pub(crate) fn new(env: &'a PageImages<'a>, page: &'a Page, report: &'a Report) -> Pictures<'a> {
         Pictures {
             env,
             page,
@@ -74,7 +74,13 @@ impl<'a> Pictures<'a> {
 
     /// The markup of a picture `dest` with description `alt` (`None`: no `alt` at all) at
     /// `line`; problems go to the report.
-    pub fn picture(&mut self, dest: &str, alt: Option<&str>, title: &str, line: usize) -> Written {
+    pub(crate) fn picture(
+        &mut self,
+        dest: &str,
+        alt: Option<&str>,
+        title: &str,
+        line: usize,
+    ) -> Written {
         // `/repo/img/a.png`, written with the site's base path, is `/img/a.png`.
         let dest = match dest.strip_prefix(self.env.base_path) {
             Some(below) if self.env.base_path != "/" => format!("/{below}"),
@@ -243,7 +249,7 @@ impl<'a> Pictures<'a> {
     }
 
     /// Raw HTML with its `<img>` tags replaced by their pictures.
-    pub fn raw_html(&mut self, html: &str, line: usize) -> (String, Option<String>) {
+    pub(crate) fn raw_html(&mut self, html: &str, line: usize) -> (String, Option<String>) {
         let mut page = String::with_capacity(html.len() * 2);
         let mut chapter = String::new();
         let mut differs = false;
@@ -308,7 +314,7 @@ impl<'a> Pictures<'a> {
 /// start to its end, become one HTML event with its `<picture>`; raw HTML with an `<img>` is
 /// written again with its pictures. Without [`Pictures`] (`Env::images` is `None`), events
 /// pass as they are.
-pub struct PictureEvents<'e, I> {
+pub(crate) struct PictureEvents<'e, I> {
     inner: I,
     pictures: Option<Pictures<'e>>,
     line: &'e dyn Fn(&Range<usize>) -> usize,
@@ -320,7 +326,7 @@ pub struct PictureEvents<'e, I> {
 
 impl<'e, I> PictureEvents<'e, I> {
     /// Wraps `inner`; `line` gives the file's line of a range of the text.
-    pub fn new(
+    pub(crate) fn new(
         inner: I,
         pictures: Option<Pictures<'e>>,
         line: &'e dyn Fn(&Range<usize>) -> usize,
@@ -390,7 +396,7 @@ fn alt_text<'a>(events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) ->
 impl PageImages<'_> {
     /// Where a link (not an image) to a picture leads, `[the map](map.png)`: the widest file
     /// made from it, as the original is not published. `None` when `dest` is no picture.
-    pub fn link(&self, page: &Page, dest: &str) -> Option<String> {
+    pub(crate) fn link(&self, page: &Page, dest: &str) -> Option<String> {
         let image = self
             .catalogue
             .get(&resolve(&folder(page), dest), &page.lang)?;
@@ -399,13 +405,13 @@ impl PageImages<'_> {
 }
 
 /// Whether raw HTML holds an `<img>` that senda must replace.
-pub fn has_img(html: &str) -> bool {
+pub(crate) fn has_img(html: &str) -> bool {
     html.to_ascii_lowercase().contains("<img")
 }
 
 /// Whether a picture's address is one of the site's files (not another website's, not a
 /// `data:` URL): those are left to the link checks.
-pub fn is_local(dest: &str) -> bool {
+pub(crate) fn is_local(dest: &str) -> bool {
     let lower = dest.to_ascii_lowercase();
     !lower.starts_with("//")
         && !lower
@@ -445,7 +451,7 @@ fn resolve(folder: &str, dest: &str) -> String {
 
 /// Every picture of a Markdown text with its description: (address, alt) pairs, for
 /// Markdown images and raw-HTML `<img>` alike.
-pub fn alt_texts(markdown: &str) -> Vec<(String, String)> {
+pub(crate) fn alt_texts(markdown: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut open: Option<(String, String)> = None;
     for event in Parser::new_ext(markdown, crate::markdown::options()) {
@@ -481,7 +487,7 @@ pub fn alt_texts(markdown: &str) -> Vec<(String, String)> {
 }
 
 /// How many descriptions of `translation` are still word for word its source's.
-pub fn untranslated_alts(source: &str, translation: &str) -> usize {
+pub(crate) fn untranslated_alts(source: &str, translation: &str) -> usize {
     if !(translation.contains("![") || has_img(translation)) {
         return 0;
     }
@@ -494,7 +500,7 @@ pub fn untranslated_alts(source: &str, translation: &str) -> usize {
 }
 
 /// `85 KB`: bytes in thousands, rounded up, as readers count data.
-pub fn kilobytes(bytes: u64) -> String {
+pub(crate) fn kilobytes(bytes: u64) -> String {
     format!("{} KB", bytes.div_ceil(1000))
 }
 

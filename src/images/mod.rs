@@ -7,7 +7,7 @@
 //! of its bytes and the settings, so that a second build of an unchanged picture decodes and
 //! encodes nothing.
 
-pub mod markup;
+pub(crate) mod markup;
 mod raster;
 pub(crate) mod strip;
 mod svg;
@@ -53,7 +53,7 @@ impl Default for Settings {
 
 /// One picture file of the site, before processing.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub(crate) struct Source {
     /// Where it is on disk.
     pub path: PathBuf,
     /// The file as the user knows it (`content/guide/map.png`), for messages.
@@ -141,7 +141,7 @@ pub struct Processed {
 }
 
 /// Whether senda processes a file of this name (instead of copying it).
-pub fn is_picture(name: &str) -> bool {
+pub(crate) fn is_picture(name: &str) -> bool {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(
         ext.as_deref(),
@@ -162,7 +162,7 @@ pub(crate) struct Encoded {
 /// Processes every source, in parallel, reusing what `cache` (a folder; `None`: no cache)
 /// holds. A picture that cannot be read or an SVG that is refused is an error in `report`
 /// naming the file (and the line, for an SVG).
-pub fn process(
+pub(crate) fn process(
     sources: &[Source],
     settings: &Settings,
     cache: Option<&Path>,
@@ -472,7 +472,10 @@ fn prune(cache: &Path, keep: &BTreeSet<String>) {
 
 /// The pictures among a site's files: (path on disk, path relative to the output) pairs, as
 /// `content/` assets, `static/` or a theme list them.
-pub fn sources(root: &Path, files: &[(PathBuf, String)]) -> (Vec<Source>, Vec<(PathBuf, String)>) {
+pub(crate) fn sources(
+    root: &Path,
+    files: &[(PathBuf, String)],
+) -> (Vec<Source>, Vec<(PathBuf, String)>) {
     let (pictures, others): (Vec<_>, Vec<_>) =
         files.iter().cloned().partition(|(_, rel)| is_picture(rel));
     let pictures = pictures
@@ -490,7 +493,7 @@ pub fn sources(root: &Path, files: &[(PathBuf, String)]) -> (Vec<Source>, Vec<(P
 /// template or a style sheet may name `/img/logo.png`, which no Markdown picture rewrites.
 /// Only pictures `processed` could read are published (the others are errors already); a
 /// drawing is published cleaned. Output path -> bytes.
-pub fn originals(
+pub(crate) fn originals(
     sources: &[Source],
     processed: &Processed,
     report: &Report,
@@ -526,7 +529,7 @@ pub fn originals(
 }
 
 /// Where the cache of a site in `root` lives.
-pub fn cache_dir(root: &Path) -> PathBuf {
+pub(crate) fn cache_dir(root: &Path) -> PathBuf {
     root.join(".senda-cache").join("images")
 }
 

@@ -1,24 +1,7 @@
 //! Glossary links: the first mention of a glossary term in a page's text becomes a link to its entry.
 //!
 //! [`Matcher::new`] compiles the terms of one language once per build; [`link_terms`] wraps the
-//! Markdown events of one page:
-//!
-//! ```
-//! use senda::markdown::glossary::{Matcher, Term, link_terms};
-//! let matcher = Matcher::new(vec![Term {
-//!     id: "asilo".into(),
-//!     url: "/es/glosario/asilo/".into(),
-//!     title: String::new(),
-//!     phrases: vec!["asilo".into()],
-//! }])
-//! .unwrap();
-//! let events = pulldown_cmark::Parser::new("Pida ASILO. Los asilos no. Asilo otra vez.");
-//! let mut linker = link_terms(events, &matcher, None);
-//! let mut html = String::new();
-//! pulldown_cmark::html::push_html(&mut html, &mut linker); // `&mut`: keep the linker
-//! assert_eq!(html, "<p>Pida <a href=\"/es/glosario/asilo/\">ASILO</a>. Los asilos no. Asilo otra vez.</p>\n");
-//! assert!(linker.linked().contains("asilo")); // to warn about unused entries
-//! ```
+//! Markdown events of one page (the test `the_doc_example_links_the_first_mention` shows both).
 //!
 //! Matching rules, in order of precedence:
 //!
@@ -44,7 +27,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 /// One glossary entry, as the matcher needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
+pub(crate) struct Term {
     /// Entry id, e.g. `comar` (the file stem); the page being rendered is compared against it.
     pub id: String,
     /// URL of the entry page in this language.
@@ -59,7 +42,7 @@ pub struct Term {
 /// The glossary terms of one language, compiled once per site build and shared by every page
 /// (it is `Send + Sync`: pages render in parallel).
 #[derive(Debug, Clone)]
-pub struct Matcher {
+pub(crate) struct Matcher {
     terms: Vec<Term>,
     /// For each automaton pattern, the index of the term in `terms` that owns it.
     owners: Vec<usize>,
@@ -73,7 +56,7 @@ impl Matcher {
     ///
     /// Fails if two entries have the same id, if a phrase is empty, or if two entries claim the
     /// same phrase (ignoring letter case): the message names both ids and the phrase.
-    pub fn new(terms: Vec<Term>) -> Result<Matcher, String> {
+    pub(crate) fn new(terms: Vec<Term>) -> Result<Matcher, String> {
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut claimed: HashMap<String, usize> = HashMap::new();
         let mut patterns = Vec::new();
@@ -125,11 +108,6 @@ impl Matcher {
             automaton,
         })
     }
-
-    /// The terms, in the order given to [`Matcher::new`].
-    pub fn terms(&self) -> &[Term] {
-        &self.terms
-    }
 }
 
 /// Trims, collapses whitespace runs to one space and lowercases a phrase.
@@ -153,7 +131,7 @@ fn normalize(phrase: &str) -> String {
 /// link to itself. Adjacent text events (and the soft line breaks between them) are merged
 /// internally, so the caller need not use `TextMergeStream`; events that contain no term are
 /// passed through unchanged.
-pub fn link_terms<'a, I>(
+pub(crate) fn link_terms<'a, I>(
     events: I,
     matcher: &'a Matcher,
     this_entry: Option<&str>,
@@ -184,7 +162,7 @@ where
 
 /// The event adapter returned by [`link_terms`].
 #[derive(Debug)]
-pub struct GlossaryLinker<'a, I> {
+pub(crate) struct GlossaryLinker<'a, I> {
     events: I,
     matcher: &'a Matcher,
     /// Per term: already linked on this page, or the page itself.
@@ -213,7 +191,7 @@ pub struct GlossaryLinker<'a, I> {
 
 impl<'a, I> GlossaryLinker<'a, I> {
     /// Ids of the entries linked so far (all of them once the events are exhausted).
-    pub fn linked(&self) -> &BTreeSet<&'a str> {
+    pub(crate) fn linked(&self) -> &BTreeSet<&'a str> {
         &self.linked
     }
 
@@ -531,6 +509,26 @@ fn slice<'a>(text: &CowStr<'a>, from: usize, to: usize) -> CowStr<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_doc_example_links_the_first_mention() {
+        let matcher = Matcher::new(vec![Term {
+            id: "asilo".into(),
+            url: "/es/glosario/asilo/".into(),
+            title: String::new(),
+            phrases: vec!["asilo".into()],
+        }])
+        .unwrap();
+        let events = pulldown_cmark::Parser::new("Pida ASILO. Los asilos no. Asilo otra vez.");
+        let mut linker = link_terms(events, &matcher, None);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, &mut linker); // `&mut`: keep the linker
+        assert_eq!(
+            html,
+            "<p>Pida <a href=\"/es/glosario/asilo/\">ASILO</a>. Los asilos no. Asilo otra vez.</p>\n"
+        );
+        assert!(linker.linked().contains("asilo")); // to warn about unused entries
+    }
     use pulldown_cmark::{Options, Parser, html};
 
     fn term(id: &str, phrases: &[&str]) -> Term {

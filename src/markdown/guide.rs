@@ -12,7 +12,7 @@ use super::write::write_html;
 /// How a page's links and ids change when it is a chapter of the one-page guide, where every
 /// page of the site shares one HTML page.
 #[derive(Debug)]
-pub struct GuideLinks<'a> {
+pub(crate) struct GuideLinks<'a> {
     /// URL path of each page in the guide (`/repo/es/guia/x/`, as links to it are written)
     /// -> its anchor in the guide (`#p-guide-x`); glossary entries included.
     pub anchors: &'a HashMap<String, String>,

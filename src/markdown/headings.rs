@@ -122,7 +122,7 @@ fn anchor(title: &str, mode: SlugMode) -> String {
 
 /// An anchor id from a heading's text: lowercase letters and digits joined by hyphens.
 /// Letters with accents are kept (`¿Quién puede?` -> `quién-puede`): ids may be any Unicode.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

@@ -4,12 +4,12 @@
 
 mod alerts;
 mod directives;
-pub mod glossary;
+pub(crate) mod glossary;
 mod guide;
 mod headings;
 mod links;
 mod raw_html;
-pub mod shortcodes;
+pub(crate) mod shortcodes;
 mod write;
 
 use std::collections::BTreeSet;
@@ -21,11 +21,11 @@ use crate::content::Page;
 use crate::diag::{Diagnostic, Report};
 use crate::facts::{Facts, Formatter};
 
-pub use guide::GuideLinks;
-pub use headings::slugify;
+pub(crate) use guide::GuideLinks;
+pub(crate) use headings::slugify;
 
 /// What a page's Markdown needs from the rest of the site.
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     /// The page's language.
     pub lang: &'a str,
     /// Resolves an `@/` key (`guide/x.md`) to the URL of that page in `lang`.
@@ -64,7 +64,7 @@ pub struct Env<'a> {
 
 /// A page's Markdown, rendered.
 #[derive(Debug, Default, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
     /// Names of the facts and tables the page shows.
@@ -139,7 +139,7 @@ pub(crate) fn options() -> Options {
 }
 
 /// Renders the body of `page`. Problems go to `env.report` with the page's file and line.
-pub fn render(page: &Page, env: &Env<'_>) -> Rendered {
+pub(crate) fn render(page: &Page, env: &Env<'_>) -> Rendered {
     // Shortcodes run on the source text, before it is parsed (as in Zola).
     let expanded = env
         .shortcodes
@@ -156,7 +156,7 @@ pub fn render(page: &Page, env: &Env<'_>) -> Rendered {
 
 /// Renders one line of Markdown from a page's front matter (a recommendation, a step, an
 /// answer): facts and links work there too. The outer `<p>` is removed.
-pub fn render_inline(page: &Page, text: &str, env: &Env<'_>) -> Rendered {
+pub(crate) fn render_inline(page: &Page, text: &str, env: &Env<'_>) -> Rendered {
     let place = Place {
         page,
         text,

@@ -37,7 +37,7 @@ enum Output {
 
 /// The site's shortcode templates, compiled once.
 #[derive(Debug, Clone, Default)]
-pub struct Shortcodes {
+pub(crate) struct Shortcodes {
     tera: Tera,
     /// Name -> what the template writes, and its file (for messages).
     known: BTreeMap<String, (Output, PathBuf)>,
@@ -47,7 +47,7 @@ pub struct Shortcodes {
 
 /// A problem with a call, at byte `at` of the text given to [`expand`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// Byte offset of the call in the text.
     pub at: usize,
     /// What is wrong.
@@ -60,7 +60,7 @@ pub struct Problem {
 
 /// What the templates see of the page whose calls they render.
 #[derive(Debug, Clone)]
-pub struct PageInfo<'a> {
+pub(crate) struct PageInfo<'a> {
     /// The page's language.
     pub lang: &'a str,
     /// `page` (or `section`) in the context: title, description, extra…
@@ -71,7 +71,7 @@ pub struct PageInfo<'a> {
 
 /// A page's Markdown with its shortcodes rendered.
 #[derive(Debug, Default)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     /// The Markdown to parse.
     pub text: String,
     /// The HTML behind each placeholder, by number.
@@ -83,7 +83,7 @@ pub struct Expanded {
 impl Expanded {
     /// Where byte `offset` of [`Expanded::text`] was in the original text: inside a
     /// replacement, the call's start.
-    pub fn original(&self, offset: usize) -> usize {
+    pub(crate) fn original(&self, offset: usize) -> usize {
         let at = self
             .replaced
             .partition_point(|(new, _)| new.start <= offset);
@@ -99,7 +99,7 @@ impl Expanded {
 
     /// Calls `piece` with each part of `text`: the author's text between placeholders, and
     /// the HTML of each placeholder.
-    pub fn split<'t>(&self, text: &'t str, mut piece: impl FnMut(Piece<'t, '_>)) {
+    pub(crate) fn split<'t>(&self, text: &'t str, mut piece: impl FnMut(Piece<'t, '_>)) {
         let mut rest = text;
         while let Some(start) = rest.find(PLACEHOLDER) {
             let after = &rest[start + PLACEHOLDER.len_utf8()..];
@@ -125,7 +125,7 @@ impl Expanded {
     }
 
     /// The HTML of `text` when it is one placeholder and nothing else.
-    pub fn alone(&self, text: &str) -> Option<&str> {
+    pub(crate) fn alone(&self, text: &str) -> Option<&str> {
         let number = text
             .trim()
             .strip_prefix(PLACEHOLDER)?
@@ -138,7 +138,7 @@ impl Expanded {
 
 /// A piece of a text event that holds placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Piece<'t, 'h> {
+pub(crate) enum Piece<'t, 'h> {
     /// Text written by the author.
     Text(&'t str),
     /// A shortcode's HTML.
@@ -150,7 +150,7 @@ impl Shortcodes {
     /// syntax error names the file. `config` is what the templates see as `config`;
     /// `pictures`, the size of each picture of `content/` by its path there, is what
     /// `get_image_metadata` tells them.
-    pub fn compile(
+    pub(crate) fn compile(
         files: &BTreeMap<String, SourceFile>,
         config: Value,
         base_path: &str,
@@ -210,11 +210,6 @@ impl Shortcodes {
         })
     }
 
-    /// Whether the site has no shortcodes at all.
-    pub fn is_empty(&self) -> bool {
-        self.known.is_empty()
-    }
-
     /// Help for an unknown shortcode `name`: the nearest name, and every name.
     fn unknown_help(&self, name: &str) -> String {
         if self.known.is_empty() {
@@ -245,7 +240,7 @@ impl Shortcodes {
 /// The adapter that puts each HTML shortcode's output where its placeholder is: a paragraph
 /// that is only a placeholder becomes the HTML block; a placeholder within text, inline HTML;
 /// one within raw HTML, part of it.
-pub fn place<'a, R: Clone>(
+pub(crate) fn place<'a, R: Clone>(
     events: impl Iterator<Item = (Event<'a>, R)>,
     expanded: &Expanded,
     compact: bool,
@@ -292,7 +287,7 @@ pub fn place<'a, R: Clone>(
 
 /// Whether `text` may hold a shortcode call (or an escaped one): cheap, so that pages
 /// without any pay nothing.
-pub fn may_have_calls(text: &str) -> bool {
+pub(crate) fn may_have_calls(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr_brace(bytes).any(|i| {
         let rest = &text[i + 2..];
@@ -361,7 +356,11 @@ fn colocated_path(page: &Page) -> Option<String> {
 
 /// Renders every call in `text` (a page's Markdown) with `set`. Problems are returned with
 /// their offset in `text`; a call that fails leaves nothing on the page.
-pub fn expand(text: &str, set: &Shortcodes, page: &PageInfo<'_>) -> (Expanded, Vec<Problem>) {
+pub(crate) fn expand(
+    text: &str,
+    set: &Shortcodes,
+    page: &PageInfo<'_>,
+) -> (Expanded, Vec<Problem>) {
     RANDOM_CALLS.with(|calls| calls.set(0));
     expand_calls(text, set, page)
 }

@@ -276,7 +276,7 @@ pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
     // Chapters: the home page, its pages, then each section with its pages and subsections,
     // depth first, in the order of the sections' lists.
     let mut order: Vec<(&str, u8)> = Vec::new();
-    guide_order(ctx, "_index.md", lang, 2, &mut order);
+    guide_order(ctx, crate::content::HOME, lang, 2, &mut order);
     let anchor = |key: &str| {
         format!(
             "p-{}",
@@ -360,7 +360,7 @@ fn guide_order<'a>(
     order: &mut Vec<(&'a str, u8)>,
 ) {
     order.push((key, level));
-    let inner = if key == "_index.md" {
+    let inner = if key == crate::content::HOME {
         level
     } else {
         (level + 1).min(6)

@@ -259,7 +259,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 fn template_name(entry: &Entry<'_>) -> &'static str {
     let page = entry.page;
     match page.kind {
-        Kind::Section if entry.key == "_index.md" => "home.html",
+        Kind::Section if entry.key == crate::content::HOME => "home.html",
         Kind::Section if entry.key == crate::content::GLOSSARY => "glossary.html",
         Kind::Section => "section.html",
         Kind::Page if page.front.circumstance.is_some() => "circumstance.html",
@@ -505,7 +505,7 @@ pub(crate) fn site_context(
         base_url: ctx.config.base_url.clone(),
         base_path: ctx.config.base_path.clone(),
         home_url: ctx
-            .url("_index.md", lang)
+            .url(crate::content::HOME, lang)
             .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(lang))),
         style_url: ctx.style_url.clone(),
         sources_url: ctx.path(&ctx.generated_url(lang, "slug-sources")),
@@ -866,7 +866,8 @@ fn add_versions(ctx: &Ctx<'_>, entry: &Entry<'_>, context: &mut PageContext) {
     context.translations = versions(false, &|u| ctx.path(u));
     if !entry.fallback {
         context.alternates = versions(true, &|u| ctx.permalink(u));
-        context.x_default = if entry.key == "_index.md" && ctx.config.languages_in_subdirs {
+        context.x_default = if entry.key == crate::content::HOME && ctx.config.languages_in_subdirs
+        {
             Some(ctx.config.base_url.clone())
         } else {
             ctx.entry(entry.key, default)
