@@ -362,67 +362,18 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         .into());
     }
     let default_language = default_language.into_inner();
-    let review_days = match facts.review_days {
-        None => 180,
-        Some(days) if (0..=MAX_REVIEW_DAYS).contains(days.get_ref()) => *days.get_ref(),
-        Some(days) => {
-            return Err(error(
-                text,
-                days.span(),
-                format!("`review_days = {}` is out of range", days.get_ref()),
-                &format!("write a number of days from 0 to {MAX_REVIEW_DAYS}: review_days = 180"),
-            )
-            .into());
-        }
-    };
+    let review_days = review_days(facts.review_days, text)?;
     let known_codes: Vec<String> = raw_languages.keys().map(|k| k.get_ref().clone()).collect();
     let mut languages = Vec::new();
     for (code, raw) in raw_languages {
-        if !is_language_code(code.get_ref()) {
-            return Err(error(
-                text,
-                code.span(),
-                format!("`[languages.{}]` is not a language code", code.get_ref()),
-                "a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)",
-            )
-            .into());
-        }
-        let code = code.into_inner();
-        let RawLanguage {
-            name,
-            locale,
-            direction,
-            title: lang_title,
-            description: lang_description,
-            reviewed,
-            review_fallback,
-            feeds: lang_feeds,
-        } = raw;
-        if let Some(review_fallback) = review_fallback
-            .as_ref()
-            .filter(|f| !known_codes.contains(f) || **f == code)
-        {
-            bail!(
-                "site.toml: `[languages.{code}]`: `review_fallback = \"{review_fallback}\"` must name another language of the site: one of {}",
-                known_codes
-                    .iter()
-                    .filter(|c| **c != code)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        let language = Language {
-            review_fallback: review_fallback.unwrap_or_else(|| default_language.clone()),
-            locale: locale.unwrap_or_else(|| code.clone()),
-            title: lang_title.unwrap_or_else(|| title.clone()),
-            description: lang_description.unwrap_or_else(|| description.clone()),
-            code,
-            name,
-            direction,
-            reviewed,
-            feeds: lang_feeds.unwrap_or(feeds),
+        let defaults = LanguageDefaults {
+            known_codes: &known_codes,
+            default_language: &default_language,
+            title: &title,
+            description: &description,
+            feeds,
         };
+        let language = resolve_language(code, raw, &defaults, text)?;
         if language.code == default_language {
             languages.insert(0, language);
         } else {
@@ -475,6 +426,85 @@ fn resolve_feed_filenames(text: &str, raw: Option<Spanned<Vec<String>>>) -> Resu
         .into());
     }
     Ok(names)
+}
+
+/// What a language takes from the site when it does not say.
+struct LanguageDefaults<'a> {
+    known_codes: &'a [String],
+    default_language: &'a str,
+    title: &'a str,
+    description: &'a str,
+    feeds: bool,
+}
+
+/// One `[languages.CODE]` table, checked, with the site's values where it is silent.
+fn resolve_language(
+    code: Spanned<String>,
+    raw: RawLanguage,
+    defaults: &LanguageDefaults<'_>,
+    text: &str,
+) -> Result<Language> {
+    if !is_language_code(code.get_ref()) {
+        return Err(error(
+            text,
+            code.span(),
+            format!("`[languages.{}]` is not a language code", code.get_ref()),
+            "a language code is 2 or 3 lowercase letters, optionally followed by a region (`es`, `ht`, `pt-br`)",
+        )
+        .into());
+    }
+    let code = code.into_inner();
+    let RawLanguage {
+        name,
+        locale,
+        direction,
+        title: lang_title,
+        description: lang_description,
+        reviewed,
+        review_fallback,
+        feeds: lang_feeds,
+    } = raw;
+    if let Some(review_fallback) = review_fallback
+        .as_ref()
+        .filter(|f| !defaults.known_codes.contains(f) || **f == code)
+    {
+        bail!(
+            "site.toml: `[languages.{code}]`: `review_fallback = \"{review_fallback}\"` must name another language of the site: one of {}",
+            defaults
+                .known_codes
+                .iter()
+                .filter(|c| **c != code)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(Language {
+        review_fallback: review_fallback.unwrap_or_else(|| defaults.default_language.to_string()),
+        locale: locale.unwrap_or_else(|| code.clone()),
+        title: lang_title.unwrap_or_else(|| defaults.title.to_string()),
+        description: lang_description.unwrap_or_else(|| defaults.description.to_string()),
+        code,
+        name,
+        direction,
+        reviewed,
+        feeds: lang_feeds.unwrap_or(defaults.feeds),
+    })
+}
+
+/// `[facts] review_days`, 180 when not written.
+fn review_days(days: Option<Spanned<i64>>, text: &str) -> Result<i64> {
+    match days {
+        None => Ok(180),
+        Some(days) if (0..=MAX_REVIEW_DAYS).contains(days.get_ref()) => Ok(*days.get_ref()),
+        Some(days) => Err(error(
+            text,
+            days.span(),
+            format!("`review_days = {}` is out of range", days.get_ref()),
+            &format!("write a number of days from 0 to {MAX_REVIEW_DAYS}: review_days = 180"),
+        )
+        .into()),
+    }
 }
 
 fn resolve_images(raw: RawImages) -> Result<crate::images::Settings> {

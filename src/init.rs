@@ -296,6 +296,10 @@ struct Section {
 }
 
 /// The example texts in `code`, for the languages senda can write them in.
+#[allow(
+    clippy::too_many_lines,
+    reason = "a table of texts, one language after another"
+)]
 fn texts(code: &str) -> Option<Texts> {
     match code {
         "en" => Some(english()),
@@ -499,6 +503,101 @@ fn english() -> Texts {
     }
 }
 
+/// The example pages of one language: `suffix` is `.es` for a translation, `draft` marks
+/// pages that still hold another language's text.
+fn language_pages(
+    lang: &Lang,
+    t: &Texts,
+    draft: bool,
+    suffix: &str,
+    today: jiff::civil::Date,
+) -> [(PathBuf, String); 7] {
+    let page = |path: &str, front: String, body: &str| {
+        let mut text = String::from("+++\n");
+        if draft {
+            text.push_str("draft = true\n");
+        }
+        text.push_str(&front);
+        text.push_str("+++\n");
+        if draft {
+            let _ = writeln!(
+                text,
+                "<!-- Translate this page into {}, then remove `draft = true` above. -->\n",
+                lang.name
+            );
+        }
+        text.push_str(body);
+        (PathBuf::from(format!("content/{path}{suffix}.md")), text)
+    };
+    let simple = |s: &Section, extra: &str| {
+        let mut front = format!(
+            "title = {}\ndescription = {}\n",
+            q(s.title),
+            q(s.description)
+        );
+        if !s.slug.is_empty() && !draft {
+            let _ = writeln!(front, "slug = {}", q(s.slug));
+        }
+        front.push_str(extra);
+        front
+    };
+    let reviewed = format!("reviewed = {today}\n");
+    [
+        page(
+            "_index",
+            format!(
+                "title = {}\ndescription = {}\n\n[extra]\n\
+                 # The three lines of the printable flyer page: what the guide covers.\n\
+                 flyer = [\n{}]\n",
+                q(t.site_title),
+                q(t.site_description),
+                t.flyer
+                    .iter()
+                    .map(|l| format!("  {},\n", q(l)))
+                    .collect::<String>()
+            ),
+            t.home_body,
+        ),
+        page("guide/_index", simple(&t.guide, ""), t.guide.body),
+        page(
+            "guide/first-days",
+            simple(
+                &t.article,
+                &format!("weight = 1\n{reviewed}circumstances = [\"new-arrivals\"]\n"),
+            ),
+            t.article.body,
+        ),
+        page("glossary/_index", simple(&t.glossary, ""), t.glossary.body),
+        page(
+            "glossary/asylum",
+            simple(&t.term, &format!("term_aliases = [{}]\n", q(t.term_alias))),
+            t.term.body,
+        ),
+        page(
+            "situations/_index",
+            simple(&t.situations, ""),
+            t.situations.body,
+        ),
+        page(
+            "situations/new-arrivals",
+            simple(
+                &t.circumstance,
+                &format!(
+                    "weight = 1\n{reviewed}[circumstance]\nrecommendation = {}\n\
+                     facts = [\"rules.days_to_apply\"]\nsteps = [\n{}]\n\
+                     articles = [\"@/guide/first-days.md\"]\n",
+                    q(t.recommendation),
+                    t.steps
+                        .iter()
+                        .map(|s| format!("  {},\n", q(s)))
+                        .collect::<String>()
+                ),
+            ),
+            t.circumstance.body,
+        ),
+    ]
+}
+
 /// Every file of the new site, by path relative to it.
 fn site_files(langs: &[Lang], today: jiff::civil::Date) -> BTreeMap<PathBuf, String> {
     let default = &langs[0];
@@ -532,91 +631,7 @@ fn site_files(langs: &[Lang], today: jiff::civil::Date) -> BTreeMap<PathBuf, Str
         } else {
             format!(".{}", lang.code)
         };
-        let page = |path: &str, front: String, body: &str| {
-            let mut text = String::from("+++\n");
-            if *draft {
-                text.push_str("draft = true\n");
-            }
-            text.push_str(&front);
-            text.push_str("+++\n");
-            if *draft {
-                let _ = writeln!(
-                    text,
-                    "<!-- Translate this page into {}, then remove `draft = true` above. -->\n",
-                    lang.name
-                );
-            }
-            text.push_str(body);
-            (PathBuf::from(format!("content/{path}{suffix}.md")), text)
-        };
-        let simple = |s: &Section, extra: &str| {
-            let mut front = format!(
-                "title = {}\ndescription = {}\n",
-                q(s.title),
-                q(s.description)
-            );
-            if !s.slug.is_empty() && !*draft {
-                let _ = writeln!(front, "slug = {}", q(s.slug));
-            }
-            front.push_str(extra);
-            front
-        };
-        let reviewed = format!("reviewed = {today}\n");
-        let entries = [
-            page(
-                "_index",
-                format!(
-                    "title = {}\ndescription = {}\n\n[extra]\n\
-                     # The three lines of the printable flyer page: what the guide covers.\n\
-                     flyer = [\n{}]\n",
-                    q(t.site_title),
-                    q(t.site_description),
-                    t.flyer
-                        .iter()
-                        .map(|l| format!("  {},\n", q(l)))
-                        .collect::<String>()
-                ),
-                t.home_body,
-            ),
-            page("guide/_index", simple(&t.guide, ""), t.guide.body),
-            page(
-                "guide/first-days",
-                simple(
-                    &t.article,
-                    &format!("weight = 1\n{reviewed}circumstances = [\"new-arrivals\"]\n"),
-                ),
-                t.article.body,
-            ),
-            page("glossary/_index", simple(&t.glossary, ""), t.glossary.body),
-            page(
-                "glossary/asylum",
-                simple(&t.term, &format!("term_aliases = [{}]\n", q(t.term_alias))),
-                t.term.body,
-            ),
-            page(
-                "situations/_index",
-                simple(&t.situations, ""),
-                t.situations.body,
-            ),
-            page(
-                "situations/new-arrivals",
-                simple(
-                    &t.circumstance,
-                    &format!(
-                        "weight = 1\n{reviewed}[circumstance]\nrecommendation = {}\n\
-                         facts = [\"rules.days_to_apply\"]\nsteps = [\n{}]\n\
-                         articles = [\"@/guide/first-days.md\"]\n",
-                        q(t.recommendation),
-                        t.steps
-                            .iter()
-                            .map(|s| format!("  {},\n", q(s)))
-                            .collect::<String>()
-                    ),
-                ),
-                t.circumstance.body,
-            ),
-        ];
-        files.extend(entries);
+        files.extend(language_pages(lang, t, *draft, &suffix, today));
     }
     files
 }

@@ -378,6 +378,7 @@ fn attachments(headers: &str, base_path: &str) -> Vec<String> {
 }
 
 #[test]
+#[allow(clippy::too_many_lines, reason = "one scenario, checked step by step")]
 fn no_page_breaks_its_own_csp() {
     for (config, site) in [
         build(repo(), Some("https://user.github.io/repo/")),
@@ -729,6 +730,7 @@ fn expected_type(path: &str) -> &'static str {
 
 /// Builds `root` for `http://127.0.0.1:PORT/repo/`, serves it from nginx and follows every
 /// link from the root page.
+#[allow(clippy::too_many_lines, reason = "one scenario, checked step by step")]
 fn serve_and_crawl(root: &Path) {
     let dir = tempfile::tempdir().expect("temp dir");
     let public = dir.path().join("public");
