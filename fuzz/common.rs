@@ -2,14 +2,15 @@
 //! with some of its files replaced by the fuzzer's input, and the checks on its HTML. Only
 //! public entry points (`senda::build`), so that the targets outlive changes inside senda.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use html5gum::{Token, Tokenizer};
 
 /// The site the targets start from: every adapter has something to work on (facts, a table,
-/// a glossary term, links between pages, a translation).
-const SITE: [(&str, &str); 10] = [
+/// a glossary term, links between pages, a translation, shortcodes in HTML and in Markdown,
+/// one of them embedding a video from another website, one carrying a script that must go).
+const SITE: [(&str, &str); 14] = [
     (
         "site.toml",
         "title = \"Fuzz\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n\n[languages.en]\nname = \"English\"\nlocale = \"en-US\"\n\n[languages.es]\nname = \"Español\"\nlocale = \"es-MX\"\n",
@@ -31,6 +32,22 @@ const SITE: [(&str, &str); 10] = [
     (
         "content/glossary/term.md",
         "+++\ntitle = \"asylum\"\naliases = [\"asylum claim\"]\n+++\nProtection.\n",
+    ),
+    (
+        "templates/shortcodes/note.html",
+        "<aside class=\"note note-{{ kind | default(value=\"info\") }}\">{{ body | markdown | safe }}<script>alert(1)</script></aside>",
+    ),
+    (
+        "templates/shortcodes/video.html",
+        "<iframe title=\"{{ title | default(value='') }}\" src=\"https://video.example/embed/{{ id }}\"></iframe>",
+    ),
+    (
+        "templates/shortcodes/badge.html",
+        "<span class=\"badge\" title=\"{{ text }}\">{{ text | safe }}</span>",
+    ),
+    (
+        "templates/shortcodes/steps.md",
+        "{% for step in list %}{{ loop.index }}. {{ step }}\n{% endfor %}",
     ),
 ];
 
@@ -88,10 +105,27 @@ pub fn assert_safe(site: &senda::render::Site) {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
-        for token in Tokenizer::new(html.as_ref()).infallible() {
-            let Token::StartTag(tag) = token else { continue };
+        let mut in_style = false;
+        for token in Tokenizer::new(html.as_ref()).flatten() {
+            let tag = match token {
+                Token::StartTag(tag) => tag,
+                Token::EndTag(_) => {
+                    in_style = false;
+                    continue;
+                }
+                Token::String(text) if in_style => {
+                    let css = String::from_utf8_lossy(&text).to_ascii_lowercase();
+                    assert!(
+                        !css.contains("@import") && !elsewhere(&css.replace(char::is_whitespace, "")),
+                        "{path}: a style sheet loads from another host:\n{html}"
+                    );
+                    continue;
+                }
+                _ => continue,
+            };
             let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
             assert!(name != "script", "{path}: a <script> element:\n{html}");
+            in_style = name == "style";
             let rel = tag
                 .attributes
                 .get(b"rel".as_slice())
@@ -114,6 +148,8 @@ pub fn assert_safe(site: &senda::render::Site) {
                     || (name == "link"
                         && key == "href"
                         && !matches!(rel.as_str(), "alternate" | "canonical"))
+                    || (matches!(name.as_str(), "base" | "image" | "use" | "feimage")
+                        && key.ends_with("href"))
                     || (key == "style" && squeezed.contains("url("))
                     || (name == "meta" && key == "content" && squeezed.contains("url="));
                 if loads {
