@@ -31,7 +31,7 @@ const SITE: [(&str, &str); 14] = [
     ("content/glossary/_index.md", "+++\ntitle = \"Glossary\"\n+++\nWords.\n"),
     (
         "content/glossary/term.md",
-        "+++\ntitle = \"asylum\"\naliases = [\"asylum claim\"]\n+++\nProtection.\n",
+        "+++\ntitle = \"asylum\"\nterm_aliases = [\"asylum claim\"]\n+++\nProtection.\n",
     ),
     (
         "templates/shortcodes/note.html",
