@@ -9,6 +9,7 @@ fuzz_target!(|data: &[u8]| {
             std::path::PathBuf::from("content/facts/f.toml"),
             text.to_string(),
         )];
-        let _ = senda::facts::load(&files, &["en".to_string(), "es".to_string()]);
+        let report = senda::diag::Report::default();
+        let _ = senda::facts::load(&files, &["en".to_string(), "es".to_string()], &report);
     }
 });

@@ -1,6 +1,6 @@
 //! A page's Markdown body through the whole build (facts, tables, headings, links, glossary,
-//! raw HTML): whatever it says, the HTML keeps the promise of the product (no script, no
-//! event handler, no `javascript:` URL, nothing loaded from another host).
+//! raw HTML, shortcodes): whatever it says, the HTML keeps the promise of the product (no
+//! script, no event handler, no `javascript:` URL, nothing loaded from another host).
 #![no_main]
 
 #[path = "../common.rs"]

@@ -17,7 +17,11 @@ const FILES: [&str; 6] = [
 ];
 
 fuzz_target!(|data: &[u8]| {
-    let files: Vec<(&str, &[u8])> = data.split(|&b| b == 0).zip(FILES).map(|(d, f)| (f, d)).collect();
+    let files: Vec<(&str, &[u8])> = data
+        .split(|&b| b == 0)
+        .zip(FILES)
+        .map(|(d, f)| (f, d))
+        .collect();
     if let Some(site) = common::build_with(&files) {
         common::assert_safe(&site);
     }
