@@ -27,18 +27,19 @@ where
     let mut foreign: Option<(CowStr<'a>, bool)> = None;
     events.flat_map(move |(event, range)| {
         let line = || place.line(&range);
-        let events: Vec<Event<'a>> = match event {
+        // At most two events come out of one (a text before the end of a former picture).
+        let events: [Option<Event<'a>>; 2] = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => vec![Event::Start(Tag::Link {
+            }) => [Some(Event::Start(Tag::Link {
                 link_type,
                 dest_url: destination(env, place, &dest_url, false, &line, fragments).into(),
                 title,
                 id,
-            })],
+            })), None],
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -50,39 +51,42 @@ where
                         .help("readers' phones must not contact other websites: save the image beside the page and use its file name"),
                 );
                 foreign = Some((dest_url.clone(), false));
-                vec![Event::Start(Tag::Link {
+                [Some(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })]
+                })), None]
             }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => vec![Event::Start(Tag::Image {
+            }) => [Some(Event::Start(Tag::Image {
                 link_type,
                 dest_url: destination(env, place, &dest_url, true, &line, fragments).into(),
                 title,
                 id,
-            })],
+            })), None],
             Event::Text(text) => {
                 if let Some((_, seen)) = foreign.as_mut() {
                     *seen |= !text.trim().is_empty();
                 }
-                vec![Event::Text(text)]
+                [Some(Event::Text(text)), None]
             }
             Event::End(TagEnd::Image) => match foreign.take() {
                 // A link needs words: the address, when the picture had no description.
-                Some((url, false)) => vec![Event::Text(url), Event::End(TagEnd::Link)],
-                Some((_, true)) => vec![Event::End(TagEnd::Link)],
-                None => vec![Event::End(TagEnd::Image)],
+                Some((url, false)) => [Some(Event::Text(url)), Some(Event::End(TagEnd::Link))],
+                Some((_, true)) => [Some(Event::End(TagEnd::Link)), None],
+                None => [Some(Event::End(TagEnd::Image)), None],
             },
-            other => vec![other],
+            other => [Some(other), None],
         };
-        events.into_iter().map(move |event| (event, range.clone()))
+        events
+            .into_iter()
+            .flatten()
+            .map(move |event| (event, range.clone()))
     })
 }
 
