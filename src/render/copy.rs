@@ -25,7 +25,7 @@ const INLINE_MAX: usize = 8_000;
 
 /// A copy heavier than this is not written: it could not be sent over a phone's prepaid
 /// data, and gathering it would hold a large guide in memory.
-const MAX_BYTES: usize = 1_000_000;
+pub(crate) const MAX_BYTES: usize = 1_000_000;
 
 /// Stands for the copy's policy in the template's output until its style is known. It holds
 /// a space, so that the minifier keeps it quoted like the policy that replaces it.
@@ -54,9 +54,8 @@ pub(crate) struct Saved {
 }
 
 impl Gathered {
-    /// Appends a chapter of the one-page guide; `false` once the copy is too heavy to write,
-    /// when further chapters need not be made.
-    pub(crate) fn push(&mut self, chapter: &Chapter) -> bool {
+    /// Appends a chapter of the one-page guide, unless the copy is too heavy to write already.
+    pub(crate) fn push(&mut self, chapter: &Chapter) {
         if !self.over {
             self.body.push_str(&chapter.html);
             self.pictures |= chapter.pictures;
@@ -65,14 +64,13 @@ impl Gathered {
                 self.body = String::new();
             }
         }
-        !self.over
     }
 }
 
 /// A chapter as the copy writes it.
 #[derive(Debug, Default)]
 pub(crate) struct Chapter {
-    html: String,
+    pub(crate) html: String,
     pictures: bool,
 }
 

@@ -14,7 +14,7 @@ mod taxonomies;
 mod templates;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -553,9 +553,11 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
     }
     let mut rendered: Vec<Option<Rendered>> = Vec::new();
     rendered.resize_with(ctx.entries.len(), || None);
-    // Set once a guide's copy to pass on is too heavy to write: its chapters are not made.
-    let heavy: Vec<AtomicBool> = guides.iter().map(|_| AtomicBool::new(false)).collect();
-    let heavy = heavy.as_slice();
+    // Bytes of each guide's chapters made for its copy to pass on, by every thread, at once:
+    // past the copy's limit, the copy will not be written and no more chapters are made (the
+    // writer below, a batch or two behind, would make the threads wait for it to know).
+    let made: Vec<AtomicUsize> = guides.iter().map(|_| AtomicUsize::new(0)).collect();
+    let made = made.as_slice();
     let copies = std::thread::scope(|scope| -> Result<Vec<copy::Gathered>> {
         // A thread of its own writes each batch's chapters while the next batch renders.
         let (send, receive) =
@@ -566,10 +568,8 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
             for chapters in receive {
                 for (g, text, chapter) in chapters {
                     files[g].write(text.as_bytes())?;
-                    if let Some(chapter) = chapter
-                        && !copies[g].push(&chapter)
-                    {
-                        heavy[g].store(true, Ordering::Relaxed);
+                    if let Some(chapter) = chapter {
+                        copies[g].push(&chapter);
                     }
                 }
             }
@@ -578,7 +578,7 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
         for batch in work.chunks(PAGE_BATCH) {
             let bodies = batch
                 .par_iter()
-                .map(|&(i, chapter)| render_one(ctx, sink, &guides, heavy, i, chapter))
+                .map(|&(i, chapter)| render_one(ctx, sink, &guides, made, i, chapter))
                 .collect::<Result<Vec<(Rendered, Option<copy::Chapter>)>>>()?;
             let mut chapters = Vec::new();
             for (&(i, chapter), (mut body, copied)) in batch.iter().zip(bodies) {
@@ -617,13 +617,13 @@ fn pages(ctx: &Ctx<'_>, sink: &dyn Sink) -> Result<Vec<Rendered>> {
 }
 
 /// Renders entry `i` into `sink` (the home pages wait for [`home_pages`]) and, when it is a
-/// chapter of a guide, its chapter for the guide and, unless that guide's copy is `heavy`
+/// chapter of a guide, its chapter for the guide and, unless that guide's copy is too heavy
 /// already, for the copy to pass on.
 fn render_one(
     ctx: &Ctx<'_>,
     sink: &dyn Sink,
     guides: &[generated::Guide],
-    heavy: &[AtomicBool],
+    made: &[AtomicUsize],
     i: usize,
     chapter: Option<(usize, usize)>,
 ) -> Result<(Rendered, Option<copy::Chapter>)> {
@@ -646,8 +646,10 @@ fn render_one(
     let mut copied = None;
     if let (Some((g, c)), Some(html)) = (chapter, &body.guide_html) {
         let text = guides[g].chapter(ctx, entry, c, html);
-        if !heavy[g].load(Ordering::Relaxed) {
-            copied = Some(copy::chapter(ctx, &text));
+        if made[g].load(Ordering::Relaxed) <= copy::MAX_BYTES {
+            let chapter = copy::chapter(ctx, &text);
+            made[g].fetch_add(chapter.html.len(), Ordering::Relaxed);
+            copied = Some(chapter);
         }
         body.guide_html = Some(text);
     }
@@ -919,6 +921,7 @@ impl<'a> Base<'a> {
                 .then(|| self.content.get(entry.key, default))
                 .flatten(),
             exists: &exists,
+            checks: self.config.checks,
         };
         let env = markdown::Env {
             lang,
@@ -943,6 +946,7 @@ impl<'a> Base<'a> {
             strings: Some(self.strings),
             anchors: self.config.slugify.anchors,
             images: Some(&images),
+            checks: self.config.checks,
         };
         match text {
             None => markdown::render(entry.page, &env),
@@ -1186,7 +1190,7 @@ fn check_fragments(ctx: &Ctx<'_>, rendered: &[Rendered]) {
                 .get(url)
                 .is_some_and(|set| set.contains(fragment.as_str()))
             {
-                ctx.report.error(entry.page.diagnostic(*line, format!("the anchor `#{fragment}` does not exist on {url}"))
+                ctx.config.checks.links.report(ctx.report, entry.page.diagnostic(*line, format!("the anchor `#{fragment}` does not exist on {url}"))
                     .help("link to a heading's id: the heading text in lowercase with hyphens (## Who can apply? -> #who-can-apply)"));
             }
         }
