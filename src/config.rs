@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Report};
 
 /// What `site.toml` says, as written.
 #[derive(Debug, Deserialize)]
@@ -40,6 +40,8 @@ struct RawConfig {
     extra: toml::Table,
     #[serde(default)]
     images: RawImages,
+    #[serde(default)]
+    checks: Checks,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +89,40 @@ fn yes() -> bool {
 
 fn is_yes(value: &bool) -> bool {
     *value
+}
+
+/// How a problem in the content that the site's readers would meet is reported: an error stops
+/// the build (the default), a warning is listed and the site is built anyway. `senda check
+/// --strict` fails on either. `senda import zola` writes `"warn"` for what Zola did not check,
+/// so that a site moved from Zola builds as it did, with each problem listed to fix.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Error,
+    Warn,
+}
+
+impl Level {
+    /// Sends `diagnostic` to `report` as an error or as a warning.
+    pub fn report(self, report: &Report, diagnostic: Diagnostic) {
+        match self {
+            Level::Error => report.error(diagnostic),
+            Level::Warn => report.warn(diagnostic),
+        }
+    }
+}
+
+/// `[checks]` in site.toml: how each kind of content problem is reported.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checks {
+    /// Links, anchors and pictures that lead to nothing in the site.
+    #[serde(default)]
+    pub links: Level,
+    /// Pictures without a description.
+    #[serde(default)]
+    pub alt_text: Level,
 }
 
 /// How names become addresses or anchors (Zola's `[slugify]`).
@@ -254,6 +290,8 @@ pub struct Config {
     pub extra: toml::Table,
     /// How pictures are processed and weighed.
     pub images: crate::images::Settings,
+    /// How broken links and missing descriptions are reported.
+    pub checks: Checks,
 }
 
 impl Config {
@@ -336,6 +374,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         feed_filenames,
         extra,
         images,
+        checks,
     } = raw;
     let feed_filenames = resolve_feed_filenames(text, feed_filenames)?;
     let images = resolve_images(images)?;
@@ -406,6 +445,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config> {
         feed_filenames,
         extra,
         images,
+        checks,
     })
 }
 

@@ -39,6 +39,9 @@ pub fn zola(dir: &Path) -> Result<Imported> {
 }
 
 /// Zola's `config.toml`, as a table, to the text of `site.toml`.
+/// Above `[checks]` in an imported site.toml: why those are warnings, and until when.
+const CHECKS_COMMENT: &str = "\n# senda checks what Zola did not: links and #anchors that lead nowhere, pictures without a\n# description. Here they are warnings, so the site builds as it did with Zola. Fix what\n# `senda check` lists, then delete this table, so that a new broken link stops the build.\n";
+
 pub fn convert(zola: &Table) -> Result<Imported> {
     let mut not_carried = Vec::new();
     let mut doc = DocumentMut::new();
@@ -104,6 +107,13 @@ pub fn convert(zola: &Table) -> Result<Imported> {
         slug[key] = value(mode);
     }
     doc["slugify"] = Item::Table(slug);
+    // Zola checks only @/ links; senda checks every link and picture. A site that Zola built
+    // may hold broken ones: listed, not fatal, until the author has fixed them.
+    let mut checks = toml_edit::Table::new();
+    checks["links"] = value("warn");
+    checks["alt_text"] = value("warn");
+    checks.decor_mut().set_prefix(CHECKS_COMMENT);
+    doc["checks"] = Item::Table(checks);
     if let Some(extra) = zola.get("extra").and_then(Value::as_table)
         && !extra.is_empty()
     {
@@ -426,6 +436,14 @@ mod tests {
                 .contains("paginate_by of a taxonomy")
         );
         assert!(config.extra.contains_key("menu"), "{}", out.site_toml);
+        // What Zola did not check is a warning in an imported site, with the reason above it.
+        let warn = crate::config::Level::Warn;
+        assert_eq!((config.checks.links, config.checks.alt_text), (warn, warn));
+        assert!(
+            out.site_toml.contains("# senda checks what Zola did not"),
+            "{}",
+            out.site_toml
+        );
     }
 
     #[test]

@@ -86,6 +86,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             println!("\nNext: senda build (config.toml and content/ are unchanged)");
+            println!(
+                "Broken links and pictures without a description are warnings for now ([checks] in site.toml): `senda check` lists them to fix"
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

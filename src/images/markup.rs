@@ -37,6 +37,8 @@ pub(crate) struct PageImages<'a> {
     /// Whether a path below the site's root is a file of the output: a picture published
     /// under its own name but not processed (a theme's `static/` picture) is shown as it is.
     pub exists: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Whether a missing picture or description is an error or a warning.
+    pub checks: crate::config::Checks,
 }
 
 /// One picture as the page writes it, and as the one-page guide does when that differs.
@@ -95,7 +97,8 @@ impl<'a> Pictures<'a> {
                     chapter: None,
                 };
             }
-            self.report.error(
+            self.env.checks.links.report(
+                self.report,
                 self.page
                     .diagnostic(line, format!("there is no picture `{dest}` (looked for content/{rel} and static/{rel})"))
                     .help("put the file beside the page's file, or check the spelling: names are case-sensitive"),
@@ -124,7 +127,8 @@ impl<'a> Pictures<'a> {
             Some(alt) if is_decorative(alt) => "",
             Some(alt) if !alt.is_empty() => alt,
             _ => {
-                self.report.error(
+                self.env.checks.alt_text.report(
+                    self.report,
                     self.page
                         .diagnostic(line, format!("the picture `{dest}` has no description (alt text)"))
                         .help("write what it shows between the brackets, for readers who cannot see it: ![The COMAR office in Tapachula](comar.jpg). For a purely decorative picture write ![\"\"](line.png)"),

@@ -137,7 +137,8 @@ fn destination(
     if let Some(path) = dest.strip_prefix('/') {
         let path_only = path.split(['#', '?']).next().unwrap_or_default();
         if !(env.exists)(path_only) {
-            env.report.error(
+            env.checks.links.report(
+                env.report,
                 place
                     .page
                     .diagnostic(
@@ -151,7 +152,8 @@ fn destination(
     }
     // A picture is checked by the pictures adapter: its original is not published.
     if !image && let Some(problem) = missing_relative(env, dest) {
-        env.report.error(
+        env.checks.links.report(
+            env.report,
             place
                 .page
                 .diagnostic(line(), problem)
@@ -213,7 +215,8 @@ fn at_link(
         None => (target, None),
     };
     let Some(url) = (env.resolve)(key) else {
-        env.report.error(
+        env.checks.links.report(
+            env.report,
             place
                 .page
                 .diagnostic(line(), format!("link to `@/{key}`: there is no such page"))

@@ -60,6 +60,8 @@ pub(crate) struct Env<'a> {
     pub anchors: crate::config::SlugMode,
     /// The site's processed pictures: `None` leaves images as written (tests of links).
     pub images: Option<&'a crate::images::markup::PageImages<'a>>,
+    /// Whether a link that leads nowhere is an error or a warning.
+    pub checks: crate::config::Checks,
 }
 
 /// A page's Markdown, rendered.
@@ -309,6 +311,7 @@ pub(crate) mod tests {
                 strings: None,
                 anchors: crate::config::SlugMode::Check,
                 images: None,
+                checks: crate::config::Checks::default(),
             }
         }
 

@@ -35,7 +35,8 @@ where
                 );
             }
             for problem in missing_local(env, html) {
-                env.report.error(
+                env.checks.links.report(
+                    env.report,
                     place.diagnostic(range, problem)
                         .help("put the file beside the page's file, or in static/ for an address from the site's root; names are case-sensitive"),
                 );
