@@ -275,6 +275,23 @@ fn answer_leading_nowhere() {
 }
 
 #[test]
+fn steps_report_their_own_lines() {
+    // Two equal steps, each at its own line (from the TOML spans, not a search for the text),
+    // and a multi-line string's second line after its opening quotes.
+    let stderr = case(
+        "step_unknown_fact",
+        "content/situations/x.md:6:",
+        &["unknown fact `f.nope`"],
+    );
+    for line in [
+        "content/situations/x.md:7: unknown fact `f.nope`",
+        "content/situations/x.md:10: unknown fact `f.gone`",
+    ] {
+        assert!(stderr.contains(line), "{line}: {stderr}");
+    }
+}
+
+#[test]
 fn javascript_link() {
     case(
         "javascript_link",

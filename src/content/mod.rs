@@ -80,6 +80,15 @@ impl Page {
         Diagnostic::new(&self.file, line, message).with_source(&self.source)
     }
 
+    /// The line of the front-matter value at `path` (`circumstance.steps.0`), from the TOML
+    /// spans; where front matter has none (YAML), the first line that holds `text`.
+    pub(crate) fn value_line(&self, path: &str, text: &str) -> usize {
+        match self.front.lines.get(path) {
+            Some(&line) => line,
+            None => front_line(&self.source, text),
+        }
+    }
+
     /// The section this page belongs to (`guide/_index.md`), or the home page for top-level
     /// files; `None` for the home page itself.
     pub fn parent_key(&self) -> Option<String> {

@@ -97,13 +97,21 @@ pub struct Heading {
     pub title: String,
 }
 
+/// Where a snippet of Markdown rendered on its own starts in its page's file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At {
+    /// At this byte of the file: a part of the body (a summary).
+    Byte(usize),
+    /// In the front-matter value on this line (a step, an answer), from the TOML spans.
+    Line(usize),
+}
+
 /// Where a piece of Markdown is in its page's file, so that a problem names the file's line.
 pub(crate) struct Place<'a> {
     page: &'a Page,
     text: &'a str,
-    /// Where `text` starts in the file; `None` for a front-matter value, whose problems are
-    /// reported at its key's line.
-    offset: Option<usize>,
+    /// Where `text` starts in the file.
+    at: At,
     /// The page's text before its shortcodes were rendered, when it had any: `text` is then
     /// [`shortcodes::Expanded::text`], whose offsets map back to the file through it.
     expanded: Option<&'a shortcodes::Expanded>,
@@ -112,14 +120,27 @@ pub(crate) struct Place<'a> {
 impl Place<'_> {
     /// The line in the file of `range` (byte offsets in the text).
     fn line(&self, range: &Range<usize>) -> usize {
-        match self.offset {
-            Some(offset) => {
+        match self.at {
+            At::Byte(offset) => {
                 let start = self
                     .expanded
                     .map_or(range.start, |e| e.original(range.start));
                 crate::diag::line_of(&self.page.source, offset + start)
             }
-            None => crate::content::front_line(&self.page.source, self.text),
+            At::Line(line) => {
+                // A multi-line string starts on the line after its opening quotes.
+                let opens = self
+                    .page
+                    .source
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .is_some_and(|l| {
+                        let l = l.trim_end();
+                        l.ends_with("'''") || l.ends_with("\"\"\"")
+                    });
+                let before = self.text.get(..range.start).unwrap_or_default();
+                line + usize::from(opens) + crate::diag::line_of(before, before.len()) - 1
+            }
         }
     }
 
@@ -150,19 +171,20 @@ pub(crate) fn render(page: &Page, env: &Env<'_>) -> Rendered {
     let place = Place {
         page,
         text: expanded.as_ref().map_or(page.body(), |e| e.text.as_str()),
-        offset: Some(page.body_start),
+        at: At::Byte(page.body_start),
         expanded: expanded.as_ref(),
     };
     render_text(&place, env)
 }
 
-/// Renders one line of Markdown from a page's front matter (a recommendation, a step, an
-/// answer): facts and links work there too. The outer `<p>` is removed.
-pub(crate) fn render_inline(page: &Page, text: &str, env: &Env<'_>) -> Rendered {
+/// Renders a snippet of Markdown found `at` a place of the page's file (a recommendation, a
+/// step, an answer in the front matter; a summary in the body): facts and links work there
+/// too. The outer `<p>` is removed.
+pub(crate) fn render_inline(page: &Page, text: &str, at: At, env: &Env<'_>) -> Rendered {
     let place = Place {
         page,
         text,
-        offset: None,
+        at,
         expanded: None,
     };
     let mut r = render_text(&place, env);
@@ -319,7 +341,7 @@ pub(crate) mod tests {
             Place {
                 page: &self.page,
                 text: self.page.body(),
-                offset: Some(self.page.body_start),
+                at: At::Byte(self.page.body_start),
                 expanded: None,
             }
         }

@@ -883,12 +883,13 @@ impl<'a> Base<'a> {
         generated_url(self.config, self.strings, lang, slug_key)
     }
 
-    /// Renders Markdown `text` of `entry` (body or a front-matter value) in its language;
-    /// `guide`: write the body as a chapter of the one-page guide too.
+    /// Renders the body of `entry`, or a snippet `text` of it (a front-matter value, a
+    /// summary) found at a place of its file, in its language; `guide`: write the body as a
+    /// chapter of the one-page guide too.
     pub(crate) fn markdown(
         &self,
         entry: &Entry<'_>,
-        text: Option<&str>,
+        text: Option<(&str, markdown::At)>,
         guide: Option<&markdown::GuideLinks<'_>>,
     ) -> Rendered {
         let lang = entry.lang.code.as_str();
@@ -950,7 +951,7 @@ impl<'a> Base<'a> {
         };
         match text {
             None => markdown::render(entry.page, &env),
-            Some(text) => markdown::render_inline(entry.page, text, &env),
+            Some((text, at)) => markdown::render_inline(entry.page, text, at, &env),
         }
     }
 }

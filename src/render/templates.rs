@@ -14,6 +14,7 @@ use crate::config::{Config, Direction};
 use crate::content::{Kind, SortBy};
 use crate::diag::{Diagnostic, Report};
 use crate::i18n::Strings;
+use crate::markdown::At;
 use crate::markdown::Rendered;
 use crate::theme::Theme;
 
@@ -568,7 +569,8 @@ pub(crate) fn children(ctx: &Base<'_>, key: &str, lang: &str, kind: Kind) -> Vec
 pub(crate) fn list_item(ctx: &Base<'_>, entry: &Entry<'_>) -> ListItem {
     let summary = match entry.page.body().split_once("<!-- more -->") {
         Some((before, _)) if entry.page.kind == Kind::Page => {
-            ctx.markdown(entry, Some(before), None).html
+            ctx.markdown(entry, Some((before, At::Byte(entry.page.body_start))), None)
+                .html
         }
         _ => String::new(),
     };
@@ -826,8 +828,15 @@ fn add_lists(ctx: &Ctx<'_>, entry: &Entry<'_>, kind: &str, p: &mut PageCtx) {
             answers: q
                 .answers
                 .iter()
-                .map(|a| Link {
-                    title: ctx.markdown(entry, Some(&a.label), None).html,
+                .enumerate()
+                .map(|(i, a)| Link {
+                    title: {
+                        let line = entry
+                            .page
+                            .value_line(&format!("question.answers.{i}.label"), &a.label);
+                        ctx.markdown(entry, Some((&a.label, At::Line(line))), None)
+                            .html
+                    },
                     url: a
                         .next
                         .strip_prefix("@/")
@@ -969,11 +978,21 @@ fn circumstance_ctx(
         }
     }
     CircumstanceCtx {
-        recommendation: ctx.markdown(entry, Some(&c.recommendation), None).html,
+        recommendation: {
+            let line = entry
+                .page
+                .value_line("circumstance.recommendation", &c.recommendation);
+            ctx.markdown(entry, Some((&c.recommendation, At::Line(line))), None)
+                .html
+        },
         steps: c
             .steps
             .iter()
-            .map(|s| ctx.markdown(entry, Some(s), None).html)
+            .enumerate()
+            .map(|(i, s)| {
+                let line = entry.page.value_line(&format!("circumstance.steps.{i}"), s);
+                ctx.markdown(entry, Some((s, At::Line(line))), None).html
+            })
             .collect(),
         facts: sources
             .iter()
