@@ -31,13 +31,31 @@ pub fn run(dir: &Path, languages: &[String]) -> Result<ExitCode> {
     let config = Config::parse(dir, site_toml)
         .context("the generated site.toml does not load (this is a bug in senda init)")?;
     let theme = crate::theme::load(&config)?;
+    let mut warnings = interface_strings(&langs, &theme, &mut files)?;
+    warnings.extend(page_warnings(&langs));
+
+    write_all(dir, &files)?;
+    stamp_translations(&config)?;
+
+    print_summary(dir, &langs, files.len(), &warnings);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds to `files` an `i18n/<code>.ftl` to translate for each language senda has no interface
+/// strings for (a copy of the default language's, or English); returns what to tell the user,
+/// with a language whose name senda does not know.
+fn interface_strings(
+    langs: &[Lang],
+    theme: &crate::theme::Theme,
+    files: &mut BTreeMap<PathBuf, String>,
+) -> Result<Vec<String>> {
     let default = &langs[0];
     // The strings to copy: the default language's if senda has them, else English.
     let model = [format!("{}.ftl", default.code), "en.ftl".to_string()]
         .into_iter()
         .find_map(|name| theme.strings.get(&name).map(|f| (name, f)));
     let mut warnings = Vec::new();
-    for lang in &langs {
+    for lang in langs {
         if !lang.known {
             warnings.push(format!(
                 "senda does not know the name of the language `{0}`, so site.toml calls it \"{0}\": \
@@ -69,6 +87,13 @@ pub fn run(dir: &Path, languages: &[String]) -> Result<ExitCode> {
             lang.name, lang.code, lang.code
         ));
     }
+    Ok(warnings)
+}
+
+/// What to tell the user of languages senda has no example pages in.
+fn page_warnings(langs: &[Lang]) -> Vec<String> {
+    let default = &langs[0];
+    let mut warnings = Vec::new();
     for lang in langs.iter().filter(|l| texts(&l.code).is_none()) {
         if lang.code == default.code {
             warnings.push(format!(
@@ -90,10 +115,11 @@ pub fn run(dir: &Path, languages: &[String]) -> Result<ExitCode> {
             ));
         }
     }
+    warnings
+}
 
-    write_all(dir, &files)?;
-    stamp_translations(&config)?;
-
+/// Tells the user what was made, the warnings, and what to do next.
+fn print_summary(dir: &Path, langs: &[Lang], files: usize, warnings: &[String]) {
     let names: Vec<String> = langs
         .iter()
         .map(|l| format!("{} ({})", l.name, l.code))
@@ -102,9 +128,9 @@ pub fn run(dir: &Path, languages: &[String]) -> Result<ExitCode> {
         "Created a new guide in `{}`, in {}: {} files.",
         dir.display(),
         names.join(", "),
-        files.len()
+        files
     );
-    for warning in &warnings {
+    for warning in warnings {
         eprintln!("warning: {warning}");
     }
     println!(
@@ -117,7 +143,6 @@ pub fn run(dir: &Path, languages: &[String]) -> Result<ExitCode> {
          The manuals for editors, translators and theme authors are in senda's docs/ folder.",
         dir = shell_word(dir)
     );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A language of the new site.
@@ -296,142 +321,148 @@ struct Section {
 }
 
 /// The example texts in `code`, for the languages senda can write them in.
-#[allow(
-    clippy::too_many_lines,
-    reason = "a table of texts, one language after another"
-)]
 fn texts(code: &str) -> Option<Texts> {
     match code {
         "en" => Some(english()),
-        "es" => Some(Texts {
-            site_title: "Guía para personas migrantes",
-            site_description: "Datos claros, en su idioma, sobre lo que puede hacer ahora.",
-            home_body: "Esta es la página de inicio de su nueva guía. Cambie este texto por unas pocas frases sencillas: para quién es la guía y en qué le ayuda.\n\n\
+        "es" => Some(spanish()),
+        "fr" => Some(french()),
+        _ => None,
+    }
+}
+
+/// The example texts in Spanish (Mexican usage, as the bundled guide).
+fn spanish() -> Texts {
+    Texts {
+        site_title: "Guía para personas migrantes",
+        site_description: "Datos claros, en su idioma, sobre lo que puede hacer ahora.",
+        home_body: "Esta es la página de inicio de su nueva guía. Cambie este texto por unas pocas frases sencillas: para quién es la guía y en qué le ayuda.\n\n\
                 **Esto es información, no asesoría legal.**\n\n\
                 - [Sus primeros días](@/guide/first-days.md): qué hacer primero.\n\
                 - [Palabras que conviene saber](@/glossary/_index.md): las palabras difíciles, dichas de forma sencilla.\n",
-            guide: Section {
-                title: "Guía",
-                description: "Artículos cortos; cada uno responde una pregunta.",
-                slug: "guia",
-                body: "Cada artículo responde una pregunta. Empiece por el que necesita.\n",
-            },
-            article: Section {
-                title: "Sus primeros días",
-                description: "Qué hacer en sus primeros días, paso a paso.",
-                slug: "primeros-dias",
-                body: "Este es un artículo de ejemplo. Cámbielo por su propio texto y escriba frases cortas.\n\n\
+        guide: Section {
+            title: "Guía",
+            description: "Artículos cortos; cada uno responde una pregunta.",
+            slug: "guia",
+            body: "Cada artículo responde una pregunta. Empiece por el que necesita.\n",
+        },
+        article: Section {
+            title: "Sus primeros días",
+            description: "Qué hacer en sus primeros días, paso a paso.",
+            slug: "primeros-dias",
+            body: "Este es un artículo de ejemplo. Cámbielo por su propio texto y escriba frases cortas.\n\n\
                     ## ¿Cuánto tiempo tengo para pedir asilo?\n\n\
                     Tiene {{ fact rules.days_to_apply }} días después de llegar para pedir asilo. Estas reglas se aplican desde el {{ fact rules.rules_since }}.\n\n\
                     ## ¿Qué hago primero?\n\n\
                     1. Tenga todos sus papeles juntos.\n\
                     2. Pida asilo en la oficina más cercana.\n\
                     3. Lea [qué aplica si acaba de llegar](@/situations/new-arrivals.md).\n",
-            },
-            glossary: Section {
-                title: "Palabras que conviene saber",
-                description: "Qué quieren decir las palabras que usa esta guía.",
-                slug: "glosario",
-                body: "Estas son las palabras más difíciles de esta guía, dichas de forma sencilla. En las páginas, una palabra que está aquí lleva a su significado.\n",
-            },
-            term: Section {
-                title: "Asilo",
-                description: "Protección que un país da a una persona que no está segura en su propio país.",
-                slug: "asilo",
-                body: "Usted pide asilo en el país donde está. Si le dicen que sí, puede quedarse y trabajar ahí.\n",
-            },
-            term_alias: "protección internacional",
-            situations: Section {
-                title: "Su situación",
-                description: "Una página para cada situación, con lo que aplica a usted.",
-                slug: "situaciones",
-                body: "Elija la página que mejor le queda.\n",
-            },
-            circumstance: Section {
-                title: "Acaba de llegar",
-                description: "Usted lleva pocas semanas en el país.",
-                slug: "recien-llegados",
-                body: "Si llegó hace poco, lo más importante es el plazo. Lea los pasos de abajo.\n",
-            },
-            recommendation: "Pida asilo pronto. Hay un plazo.",
-            steps: [
-                "Busque la oficina más cercana que recibe solicitudes de asilo.",
-                "Lleve todos los papeles que tenga.",
-                "Anote la fecha de su cita.",
-            ],
-            days_label: "Días que tiene para pedir asilo después de llegar",
-            since_label: "Fecha en que empezaron las reglas actuales",
-            flyer: [
-                "Qué hacer en sus primeros días.",
-                "Cuánto tiempo tiene para pedir asilo.",
-                "Las palabras difíciles, dichas de forma sencilla.",
-            ],
-        }),
-        "fr" => Some(Texts {
-            site_title: "Un guide pour les personnes migrantes",
-            site_description: "Des informations claires, dans votre langue, sur ce que vous pouvez faire maintenant.",
-            home_body: "Voici la page d’accueil de votre nouveau guide. Remplacez ce texte par quelques phrases simples : à qui s’adresse le guide et en quoi il aide.\n\n\
+        },
+        glossary: Section {
+            title: "Palabras que conviene saber",
+            description: "Qué quieren decir las palabras que usa esta guía.",
+            slug: "glosario",
+            body: "Estas son las palabras más difíciles de esta guía, dichas de forma sencilla. En las páginas, una palabra que está aquí lleva a su significado.\n",
+        },
+        term: Section {
+            title: "Asilo",
+            description: "Protección que un país da a una persona que no está segura en su propio país.",
+            slug: "asilo",
+            body: "Usted pide asilo en el país donde está. Si le dicen que sí, puede quedarse y trabajar ahí.\n",
+        },
+        term_alias: "protección internacional",
+        situations: Section {
+            title: "Su situación",
+            description: "Una página para cada situación, con lo que aplica a usted.",
+            slug: "situaciones",
+            body: "Elija la página que mejor le queda.\n",
+        },
+        circumstance: Section {
+            title: "Acaba de llegar",
+            description: "Usted lleva pocas semanas en el país.",
+            slug: "recien-llegados",
+            body: "Si llegó hace poco, lo más importante es el plazo. Lea los pasos de abajo.\n",
+        },
+        recommendation: "Pida asilo pronto. Hay un plazo.",
+        steps: [
+            "Busque la oficina más cercana que recibe solicitudes de asilo.",
+            "Lleve todos los papeles que tenga.",
+            "Anote la fecha de su cita.",
+        ],
+        days_label: "Días que tiene para pedir asilo después de llegar",
+        since_label: "Fecha en que empezaron las reglas actuales",
+        flyer: [
+            "Qué hacer en sus primeros días.",
+            "Cuánto tiempo tiene para pedir asilo.",
+            "Las palabras difíciles, dichas de forma sencilla.",
+        ],
+    }
+}
+
+/// The example texts in French.
+fn french() -> Texts {
+    Texts {
+        site_title: "Un guide pour les personnes migrantes",
+        site_description: "Des informations claires, dans votre langue, sur ce que vous pouvez faire maintenant.",
+        home_body: "Voici la page d’accueil de votre nouveau guide. Remplacez ce texte par quelques phrases simples : à qui s’adresse le guide et en quoi il aide.\n\n\
                 **Ceci est une information, pas un conseil juridique.**\n\n\
                 - [Vos premiers jours](@/guide/first-days.md) : ce qu’il faut faire d’abord.\n\
                 - [Les mots à connaître](@/glossary/_index.md) : les mots difficiles, expliqués simplement.\n",
-            guide: Section {
-                title: "Guide",
-                description: "Des articles courts, une question chacun.",
-                slug: "",
-                body: "Chaque article répond à une question. Commencez par celui dont vous avez besoin.\n",
-            },
-            article: Section {
-                title: "Vos premiers jours",
-                description: "Ce qu’il faut faire pendant vos premiers jours, étape par étape.",
-                slug: "premiers-jours",
-                body: "Ceci est un article d’exemple. Remplacez-le par votre propre texte, avec des phrases courtes.\n\n\
+        guide: Section {
+            title: "Guide",
+            description: "Des articles courts, une question chacun.",
+            slug: "",
+            body: "Chaque article répond à une question. Commencez par celui dont vous avez besoin.\n",
+        },
+        article: Section {
+            title: "Vos premiers jours",
+            description: "Ce qu’il faut faire pendant vos premiers jours, étape par étape.",
+            slug: "premiers-jours",
+            body: "Ceci est un article d’exemple. Remplacez-le par votre propre texte, avec des phrases courtes.\n\n\
                     ## Combien de temps ai-je pour demander l’asile ?\n\n\
                     Vous avez {{ fact rules.days_to_apply }} jours après votre arrivée pour demander l’asile. Ces règles s’appliquent depuis le {{ fact rules.rules_since }}.\n\n\
                     ## Que dois-je faire d’abord ?\n\n\
                     1. Gardez tous vos papiers ensemble.\n\
                     2. Demandez l’asile au bureau le plus proche.\n\
                     3. Lisez [ce qui s’applique si vous venez d’arriver](@/situations/new-arrivals.md).\n",
-            },
-            glossary: Section {
-                title: "Les mots à connaître",
-                description: "Le sens des mots que ce guide utilise.",
-                slug: "glossaire",
-                body: "Voici les mots les plus difficiles de ce guide, expliqués simplement. Dans les pages, un mot qui se trouve ici renvoie à son explication.\n",
-            },
-            term: Section {
-                title: "Asile",
-                description: "Protection qu’un pays accorde à une personne qui n’est pas en sécurité dans son propre pays.",
-                slug: "asile",
-                body: "Vous demandez l’asile dans le pays où vous êtes. Si la réponse est oui, vous pouvez y rester et y travailler.\n",
-            },
-            term_alias: "protection internationale",
-            situations: Section {
-                title: "Votre situation",
-                description: "Une page pour chaque situation, avec ce qui vous concerne.",
-                slug: "",
-                body: "Choisissez la page qui vous correspond le mieux.\n",
-            },
-            circumstance: Section {
-                title: "Vous venez d’arriver",
-                description: "Vous êtes dans le pays depuis quelques semaines au plus.",
-                slug: "nouveaux-arrivants",
-                body: "Si vous venez d’arriver, le plus important est le délai. Lisez les étapes ci-dessous.\n",
-            },
-            recommendation: "Demandez l’asile rapidement. Il y a un délai.",
-            steps: [
-                "Trouvez le bureau le plus proche qui reçoit les demandes d’asile.",
-                "Apportez tous les papiers que vous avez.",
-                "Notez la date de votre rendez-vous.",
-            ],
-            days_label: "Nombre de jours pour demander l’asile après votre arrivée",
-            since_label: "Date d’entrée en vigueur des règles actuelles",
-            flyer: [
-                "Que faire pendant vos premiers jours.",
-                "Combien de temps vous avez pour demander l’asile.",
-                "Les mots difficiles, expliqués simplement.",
-            ],
-        }),
-        _ => None,
+        },
+        glossary: Section {
+            title: "Les mots à connaître",
+            description: "Le sens des mots que ce guide utilise.",
+            slug: "glossaire",
+            body: "Voici les mots les plus difficiles de ce guide, expliqués simplement. Dans les pages, un mot qui se trouve ici renvoie à son explication.\n",
+        },
+        term: Section {
+            title: "Asile",
+            description: "Protection qu’un pays accorde à une personne qui n’est pas en sécurité dans son propre pays.",
+            slug: "asile",
+            body: "Vous demandez l’asile dans le pays où vous êtes. Si la réponse est oui, vous pouvez y rester et y travailler.\n",
+        },
+        term_alias: "protection internationale",
+        situations: Section {
+            title: "Votre situation",
+            description: "Une page pour chaque situation, avec ce qui vous concerne.",
+            slug: "",
+            body: "Choisissez la page qui vous correspond le mieux.\n",
+        },
+        circumstance: Section {
+            title: "Vous venez d’arriver",
+            description: "Vous êtes dans le pays depuis quelques semaines au plus.",
+            slug: "nouveaux-arrivants",
+            body: "Si vous venez d’arriver, le plus important est le délai. Lisez les étapes ci-dessous.\n",
+        },
+        recommendation: "Demandez l’asile rapidement. Il y a un délai.",
+        steps: [
+            "Trouvez le bureau le plus proche qui reçoit les demandes d’asile.",
+            "Apportez tous les papiers que vous avez.",
+            "Notez la date de votre rendez-vous.",
+        ],
+        days_label: "Nombre de jours pour demander l’asile après votre arrivée",
+        since_label: "Date d’entrée en vigueur des règles actuelles",
+        flyer: [
+            "Que faire pendant vos premiers jours.",
+            "Combien de temps vous avez pour demander l’asile.",
+            "Les mots difficiles, expliqués simplement.",
+        ],
     }
 }
 
