@@ -289,23 +289,11 @@ impl<'a> Pictures<'a> {
                     page.push_str(&written.page);
                     continue;
                 }
-                html5gum::Token::StartTag(tag) => {
-                    let mut s = format!("<{}", String::from_utf8_lossy(&tag.name));
-                    for (k, v) in &tag.attributes {
-                        s.push_str(&format!(
-                            " {}=\"{}\"",
-                            String::from_utf8_lossy(k),
-                            escape(&String::from_utf8_lossy(v))
-                        ));
-                    }
-                    s.push('>');
-                    s
+                token => {
+                    let mut piece = String::new();
+                    crate::html::write_token(&mut piece, &token, |_, value| Some(value.into()));
+                    piece
                 }
-                html5gum::Token::EndTag(tag) => {
-                    format!("</{}>", String::from_utf8_lossy(&tag.name))
-                }
-                html5gum::Token::String(text) => escape(&String::from_utf8_lossy(&text)),
-                _ => String::new(),
             };
             page.push_str(&piece);
             chapter.push_str(&piece);

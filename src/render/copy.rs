@@ -99,69 +99,47 @@ pub(crate) fn chapter(ctx: &Ctx<'_>, html: &str) -> Chapter {
         pictures: false,
     };
     for token in html5gum::Tokenizer::new(html).flatten() {
-        match token {
-            html5gum::Token::StartTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).into_owned();
-                let attr = |key: &str| {
-                    tag.attributes
-                        .get(key.as_bytes())
-                        .map(|v| String::from_utf8_lossy(v).into_owned())
-                };
-                match name.as_str() {
-                    // `<picture>` keeps its `<img>`; its other formats are other files.
-                    "source" => continue,
-                    "img" => {
-                        let alt = attr("alt").unwrap_or_default();
-                        match attr("src").and_then(|src| inline(ctx, &src)) {
-                            Some(data) => {
-                                out.pictures = true;
-                                out.html.push_str(&format!(
-                                    "<img src=\"{data}\" alt=\"{}\"",
-                                    escape(&alt)
-                                ));
-                                for key in ["width", "height", "title"] {
-                                    if let Some(value) = attr(key) {
-                                        out.html
-                                            .push_str(&format!(" {key}=\"{}\"", escape(&value)));
-                                    }
+        if let html5gum::Token::StartTag(tag) = &token {
+            let name = String::from_utf8_lossy(&tag.name).into_owned();
+            let attr = |key: &str| {
+                tag.attributes
+                    .get(key.as_bytes())
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+            };
+            match name.as_str() {
+                // `<picture>` keeps its `<img>`; its other formats are other files.
+                "source" => continue,
+                "img" => {
+                    let alt = attr("alt").unwrap_or_default();
+                    match attr("src").and_then(|src| inline(ctx, &src)) {
+                        Some(data) => {
+                            out.pictures = true;
+                            out.html
+                                .push_str(&format!("<img src=\"{data}\" alt=\"{}\"", escape(&alt)));
+                            for key in ["width", "height", "title"] {
+                                if let Some(value) = attr(key) {
+                                    out.html.push_str(&format!(" {key}=\"{}\"", escape(&value)));
                                 }
-                                out.html.push('>');
                             }
-                            None if alt.is_empty() => {}
-                            None => out
-                                .html
-                                .push_str(&format!("<span class=\"tap\">{}</span>", escape(&alt))),
+                            out.html.push('>');
                         }
-                        continue;
+                        None if alt.is_empty() => {}
+                        None => out
+                            .html
+                            .push_str(&format!("<span class=\"tap\">{}</span>", escape(&alt))),
                     }
-                    _ => {}
+                    continue;
                 }
-                out.html.push('<');
-                out.html.push_str(&name);
-                for (key, value) in &tag.attributes {
-                    let key = String::from_utf8_lossy(key);
-                    let value = String::from_utf8_lossy(value);
-                    let value = match &*key {
-                        "href" => absolute(ctx, &value),
-                        // Media of any other kind (raw HTML that the sanitiser let through)
-                        // would load a file: the copy has none.
-                        "src" | "srcset" | "poster" => continue,
-                        _ => value.into_owned(),
-                    };
-                    out.html.push_str(&format!(" {key}=\"{}\"", escape(&value)));
-                }
-                out.html.push('>');
+                _ => {}
             }
-            html5gum::Token::EndTag(tag) => {
-                out.html.push_str("</");
-                out.html.push_str(&String::from_utf8_lossy(&tag.name));
-                out.html.push('>');
-            }
-            html5gum::Token::String(text) => {
-                out.html.push_str(&escape(&String::from_utf8_lossy(&text)))
-            }
-            _ => {}
         }
+        crate::html::write_token(&mut out.html, &token, |key, value| match key {
+            "href" => Some(absolute(ctx, value)),
+            // Media of any other kind (raw HTML that the sanitiser let through) would load a
+            // file: the copy has none.
+            "src" | "srcset" | "poster" => None,
+            _ => Some(value.to_string()),
+        });
     }
     out
 }
