@@ -426,3 +426,40 @@ fn a_guide_too_heavy_to_pass_on_gets_no_copy_and_a_warning() {
         "the flyer is still offered: {home}"
     );
 }
+
+#[test]
+fn a_guide_too_long_for_one_page_gets_no_one_page_guide_and_no_link_to_one() {
+    let dir = copy_fixture("basic");
+    let paragraph = "Every sentence of this long page is here to make the guide long. ".repeat(40);
+    // Some 2.1 MB of Markdown: over the 2 MB a one-page guide may hold.
+    let body = format!("{paragraph}\n\n").repeat(800);
+    write(
+        dir.path(),
+        "content/guide/long.md",
+        &format!("+++\ntitle = \"A very long page\"\n+++\n{body}"),
+    );
+    let build = Build::run(dir, &[]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    // The Spanish guide has the page too, as a fallback in English.
+    for lang in ["en", "es"] {
+        assert!(
+            build.stderr.contains(&format!(
+                "the guide in `{lang}` has 2.1 MB of text, too much for one page (at most 2.0 MB)"
+            )),
+            "{}",
+            build.stderr
+        );
+    }
+    assert!(!build.out().join("en/whole-guide/index.html").exists());
+    assert!(!build.out().join("es/guia-completa/index.html").exists());
+    assert!(!build.out().join(COPY_EN).exists());
+    // Every page is still written, and none links to a guide that is not there.
+    for page in ["en/guide/long/index.html", "en/guide/apply/index.html", "es/index.html"] {
+        let html = build.page(page);
+        assert!(!html.contains("whole-guide"), "{page}: {html}");
+        assert!(!html.contains("guia-completa"), "{page}: {html}");
+    }
+    let sitemap = build.page("sitemap.xml");
+    assert!(!sitemap.contains("whole-guide"), "{sitemap}");
+    assert!(sitemap.contains("/en/sources/"), "{sitemap}");
+}

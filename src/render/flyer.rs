@@ -72,9 +72,7 @@ pub(crate) fn page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) 
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
-    everywhere(ctx, &mut context, lang, |l| {
-        ctx.generated_url(l, "slug-flyer")
-    });
+    everywhere(ctx, &mut context, lang, "slug-flyer");
     if let Some(file) = render_page(
         ctx,
         lang,

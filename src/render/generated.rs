@@ -1,7 +1,7 @@
 //! Pages and files with no source file of their own: the list of sources, the whole guide on
 //! one page, 404 pages, the root language chooser, sitemap.xml, robots.txt, static files.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -11,7 +11,7 @@ use super::context::*;
 use super::templates::{
     BODY_MARKER, base_context, child_entries, render_page, render_skeleton, source_ctx,
 };
-use super::{Ctx, Sink};
+use super::{Base, Ctx, Sink};
 use crate::config::Config;
 use crate::content::Kind;
 use crate::theme::Theme;
@@ -114,16 +114,14 @@ pub(crate) fn pages(ctx: &Ctx<'_>, listed: &[String], sink: &dyn Sink) -> Result
     )
 }
 
-/// The switcher and hreflang links of a page that exists in every language.
-pub(crate) fn everywhere(
-    ctx: &Ctx<'_>,
-    context: &mut PageContext,
-    lang: &str,
-    url_in: impl Fn(&str) -> String,
-) {
+/// The switcher and hreflang links of a generated page (`slug_key`: its address), in every
+/// language that has it.
+pub(crate) fn everywhere(ctx: &Ctx<'_>, context: &mut PageContext, lang: &str, slug_key: &str) {
     let default = &ctx.config.default_language().code;
     for l in &ctx.config.languages {
-        let url = url_in(&l.code);
+        let Some(url) = ctx.generated_page(&l.code, slug_key) else {
+            continue;
+        };
         context.translations.push(Alternate {
             code: l.code.clone(),
             name: l.name.clone(),
@@ -137,7 +135,9 @@ pub(crate) fn everywhere(
             current: l.code == lang,
         });
     }
-    context.x_default = Some(ctx.permalink(&url_in(default)));
+    context.x_default = ctx
+        .generated_page(default, slug_key)
+        .map(|url| ctx.permalink(&url));
     if context.alternates.len() < 2 {
         context.alternates.clear();
         context.x_default = None;
@@ -162,7 +162,7 @@ pub(crate) fn unreviewed(
         .config
         .language(&language.review_fallback)
         .unwrap_or_else(|| ctx.config.default_language());
-    let url = ctx.generated_url(&to.code, slug_key);
+    let url = ctx.generated_page(&to.code, slug_key)?;
     Some(Alternate {
         code: to.code.clone(),
         name: to.name.clone(),
@@ -199,9 +199,7 @@ fn sources_page(ctx: &Ctx<'_>, lang: &str, out: &mut Vec<(String, Vec<u8>)>) {
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
-    everywhere(ctx, &mut context, lang, |l| {
-        ctx.generated_url(l, "slug-sources")
-    });
+    everywhere(ctx, &mut context, lang, "slug-sources");
     if let Some((path, bytes)) = render_page(
         ctx,
         lang,
@@ -270,8 +268,53 @@ impl Guide {
     }
 }
 
-/// Plans the one-page guide of `lang`; `None` when its template failed (reported).
+/// Text a one-page guide may hold: 2 MB of Markdown, some 300,000 words, a book of a thousand
+/// pages. A longer guide as one page would not open on the cheap phones its readers have, and
+/// the link to it on every page would cost whoever taps it megabytes of prepaid data.
+pub(crate) const GUIDE_MAX_TEXT: usize = 2_000_000;
+
+/// The languages whose one-page guide is written: those whose chapters hold at most
+/// [`GUIDE_MAX_TEXT`] of text. Each other language gets a warning; its pages do not link to a
+/// one-page guide, and it has no copy to pass on (which is made from the guide's chapters).
+/// Decided before the pages render, from the Markdown, since every page links to the guide.
+pub(crate) fn one_page_guides(base: &Base<'_>) -> BTreeSet<String> {
+    let mut written = BTreeSet::new();
+    for language in &base.config.languages {
+        let lang = language.code.as_str();
+        let mut order = Vec::new();
+        guide_order(base, crate::content::HOME, lang, 2, &mut order);
+        let text: usize = order
+            .iter()
+            .filter_map(|&(key, _)| base.entry(key, lang))
+            .map(|entry| entry.page.body().len())
+            .sum();
+        if text <= GUIDE_MAX_TEXT {
+            written.insert(lang.to_string());
+            continue;
+        }
+        let mb = |bytes: usize| format!("{:.1}", bytes as f64 / 1e6);
+        base.report.warn(
+            crate::diag::Diagnostic::new(
+                std::path::Path::new("content"),
+                0,
+                format!(
+                    "the guide in `{lang}` has {} MB of text, too much for one page (at most {} MB): senda writes no one-page guide in `{lang}` and no copy of it to pass on, and its pages do not link to them",
+                    mb(text),
+                    mb(GUIDE_MAX_TEXT)
+                ),
+            )
+            .help("nothing to do: every page of the guide is written; one page that long would not open on a cheap phone, and would cost a reader who taps its link megabytes of data"),
+        );
+    }
+    written
+}
+
+/// Plans the one-page guide of `lang`; `None` when the guide is too long for one page (see
+/// [`one_page_guides`]) or its template failed (reported).
 pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
+    if !ctx.one_page.contains(lang) {
+        return None;
+    }
     let url = ctx.generated_url(lang, "slug-guide");
     // Chapters: the home page, its pages, then each section with its pages and subsections,
     // depth first, in the order of the sections' lists.
@@ -327,9 +370,7 @@ pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
         ..PageCtx::default()
     };
     let mut context = base_context(ctx, lang, page);
-    everywhere(ctx, &mut context, lang, |l| {
-        ctx.generated_url(l, "slug-guide")
-    });
+    everywhere(ctx, &mut context, lang, "slug-guide");
     let (path, skeleton, at) = render_skeleton(
         ctx,
         lang,
@@ -353,7 +394,7 @@ pub(crate) fn guide(ctx: &Ctx<'_>, lang: &str) -> Option<Guide> {
 /// (2 for the home page and top sections, one more per level, at most 6). The glossary has
 /// its own place at the end of the guide.
 fn guide_order<'a>(
-    ctx: &Ctx<'a>,
+    ctx: &Base<'a>,
     key: &'a str,
     lang: &str,
     level: u8,
@@ -494,7 +535,7 @@ fn sitemap(ctx: &Ctx<'_>, listed: &[String]) -> String {
             ctx.config
                 .languages
                 .iter()
-                .map(|l| (l.code.as_str(), ctx.generated_url(&l.code, slug)))
+                .filter_map(|l| Some((l.code.as_str(), ctx.generated_page(&l.code, slug)?)))
                 .collect(),
         );
     }

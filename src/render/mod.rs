@@ -245,6 +245,9 @@ pub(crate) struct Base<'a> {
     pub(crate) newest_fact: Option<jiff::civil::Date>,
     /// A fact or review older than this is stale (`review_days` before today).
     pub(crate) stale_before: Option<jiff::civil::Date>,
+    /// Languages whose one-page guide is written: those whose guide is short enough to be
+    /// one page ([`generated::one_page_guides`]).
+    pub(crate) one_page: BTreeSet<String>,
 }
 
 /// Everything the page renderers share: [`Base`], and the parts of every page's context
@@ -392,7 +395,7 @@ fn base<'a>(
     let today = options
         .today
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    Ok(Base {
+    let mut base = Base {
         config,
         content,
         facts,
@@ -430,7 +433,20 @@ fn base<'a>(
             .try_days(config.review_days)
             .and_then(|days| today.checked_sub(days))
             .ok(),
-    })
+        one_page: BTreeSet::new(),
+    };
+    base.one_page = generated::one_page_guides(&base);
+    for language in &config.languages {
+        if !base.one_page.contains(&language.code) {
+            base.paths.remove(&generated_url(
+                config,
+                strings,
+                &language.code,
+                "slug-guide",
+            ));
+        }
+    }
+    Ok(base)
 }
 
 /// Entries listed in each section, per language: (section key, language) -> indexes.
@@ -881,6 +897,13 @@ impl<'a> Base<'a> {
     /// its slug comes from the interface strings, so it is translated with them.
     pub(crate) fn generated_url(&self, lang: &str, slug_key: &str) -> String {
         generated_url(self.config, self.strings, lang, slug_key)
+    }
+
+    /// [`Base::generated_url`] of a generated page this build writes: not of a one-page guide
+    /// too long to be one page.
+    pub(crate) fn generated_page(&self, lang: &str, slug_key: &str) -> Option<String> {
+        (slug_key != "slug-guide" || self.one_page.contains(lang))
+            .then(|| self.generated_url(lang, slug_key))
     }
 
     /// Renders the body of `entry`, or a snippet `text` of it (a front-matter value, a

@@ -510,7 +510,10 @@ pub(crate) fn site_context(
             .unwrap_or_else(|| ctx.path(&ctx.config.lang_prefix(lang))),
         style_url: ctx.style_url.clone(),
         sources_url: ctx.path(&ctx.generated_url(lang, "slug-sources")),
-        guide_url: ctx.path(&ctx.generated_url(lang, "slug-guide")),
+        guide_url: ctx
+            .generated_page(lang, "slug-guide")
+            .map(|url| ctx.path(&url))
+            .unwrap_or_default(),
         glossary_url: ctx.url(crate::content::GLOSSARY, lang),
         decide_url,
         facts_date: ctx.newest_fact.map(|d| ctx.format(lang).date(d)),
