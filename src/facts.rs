@@ -20,8 +20,10 @@ use icu_decimal::options::DecimalFormatterOptions;
 use icu_experimental::dimension::percent::formatter::PercentFormatter;
 use icu_locale_core::Locale;
 use jiff::civil::Date;
+use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Report};
 
@@ -138,29 +140,6 @@ pub struct Row {
     pub cells: Vec<Texts>,
 }
 
-const FACT_KEYS: &[&str] = &[
-    "value",
-    "unit",
-    "as_of",
-    "source",
-    "source_url",
-    "label",
-    "note",
-    "kind",
-];
-const TABLE_KEYS: &[&str] = &[
-    "kind",
-    "as_of",
-    "source",
-    "source_url",
-    "caption",
-    "corner",
-    "columns",
-    "rows",
-    "note",
-];
-const ROW_KEYS: &[&str] = &["label", "cells"];
-
 /// Parses and validates fact files. Each problem goes to `report` at its file and line, and
 /// the fact it is in is left out; the others are still checked.
 ///
@@ -233,13 +212,62 @@ struct FactFile<'a> {
     languages: &'a [String],
 }
 
-type Entry<'a, 'i> = (
-    &'a Spanned<std::borrow::Cow<'i, str>>,
-    &'a Spanned<DeValue<'i>>,
-);
-
 /// A problem in one fact: it is left out, and the message is reported.
 type Checked<T> = std::result::Result<T, Box<Diagnostic>>;
+
+/// A text per language as written: `{ en = "…", es = "…" }`.
+type WrittenTexts = BTreeMap<Spanned<String>, Spanned<String>>;
+
+/// A fact as written. Serde checks what it can: which keys are allowed, which are required,
+/// and their types; an error names the line. [`FactFile::fact`] checks the rest.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenFact {
+    /// A number, a range, a date or a text per language: five shapes, each with its own
+    /// advice when it is wrong, so they are told apart by hand.
+    value: Spanned<toml::Value>,
+    unit: Option<Spanned<String>>,
+    as_of: Spanned<Datetime>,
+    source: Spanned<String>,
+    source_url: Spanned<String>,
+    label: Option<Spanned<WrittenTexts>>,
+    note: Option<Spanned<WrittenTexts>>,
+    /// Checked before: a fact has none, or one that is not `"table"`.
+    #[serde(rename = "kind")]
+    _kind: Option<Spanned<String>>,
+}
+
+/// A comparison table as written (`kind = "table"`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenTable {
+    #[serde(rename = "kind")]
+    _kind: Spanned<String>,
+    as_of: Spanned<Datetime>,
+    source: Spanned<String>,
+    source_url: Spanned<String>,
+    note: Option<Spanned<WrittenTexts>>,
+    caption: Spanned<WrittenTexts>,
+    corner: Option<Spanned<WrittenTexts>>,
+    columns: Spanned<Vec<Spanned<WrittenTexts>>>,
+    rows: Spanned<Vec<Spanned<WrittenRow>>>,
+}
+
+/// One `[[name.rows]]` of a table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenRow {
+    label: Spanned<WrittenTexts>,
+    cells: Spanned<Vec<Spanned<WrittenTexts>>>,
+}
+
+/// What facts and tables say about themselves, as written.
+struct WrittenMeta<'w> {
+    as_of: &'w Spanned<Datetime>,
+    source: &'w Spanned<String>,
+    source_url: &'w Spanned<String>,
+    note: Option<&'w Spanned<WrittenTexts>>,
+}
 
 impl FactFile<'_> {
     /// A problem at byte span `span` of the file: `message` says what is wrong, `help` what
@@ -251,10 +279,6 @@ impl FactFile<'_> {
         help: impl Into<String>,
     ) -> Box<Diagnostic> {
         Box::new(Diagnostic::at(self.path, self.text, span.start, message).help(help))
-    }
-
-    fn line(&self, span: Range<usize>) -> usize {
-        crate::diag::line_of(self.text, span.start)
     }
 
     fn parse(&self, out: &mut Facts, report: &Report) {
@@ -300,150 +324,195 @@ impl FactFile<'_> {
                 ),
             ));
         };
+        // Which of the two shapes to read: a fact has no `kind`.
         let is_table = match table.get("kind") {
             None => false,
-            Some(kind) => match kind.get_ref().as_str() {
-                Some("table") => true,
-                _ => {
-                    return Err(self.error(
-                        kind.span(),
-                        format!("fact `{name}` has an unknown `kind`"),
-                        "the only kind is `kind = \"table\"`; leave `kind` out for a single value",
-                    ));
-                }
-            },
+            Some(kind) if kind.get_ref().as_str() == Some("table") => true,
+            Some(kind) => {
+                return Err(self.error(
+                    kind.span(),
+                    format!("fact `{name}` has an unknown `kind`"),
+                    "the only kind is `kind = \"table\"`; leave `kind` out for a single value",
+                ));
+            }
         };
-        let line = self.line(key.span());
+        let line = crate::diag::line_of(self.text, key.span().start);
         if is_table {
-            let parsed = self.table(name, table, line, key.span())?;
-            out.tables.insert(name.to_owned(), parsed);
+            let written = self.written("table", name, table, value)?;
+            let table = self.table(name, &written, line)?;
+            out.tables.insert(name.to_owned(), table);
         } else {
-            let parsed = self.fact(name, table, line, key.span())?;
-            out.facts.insert(name.to_owned(), parsed);
+            let written = self.written("fact", name, table, value)?;
+            let fact = self.fact(name, written, line)?;
+            out.facts.insert(name.to_owned(), fact);
         }
         Ok(())
     }
 
-    fn check_keys(
+    /// `value` read as `T` by serde; an error says which key, at its line, in words.
+    fn written<T: serde::de::DeserializeOwned>(
         &self,
         what: &str,
         name: &str,
         table: &DeTable<'_>,
-        allowed: &[&str],
-    ) -> Checked<()> {
-        for (key, _) in table.iter() {
-            let key_str: &str = key.get_ref();
-            if !allowed.contains(&key_str) {
-                let expected = allowed
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Err(self.error(
-                    key.span(),
-                    format!("unknown key `{key_str}` in {what} `{name}`"),
-                    format!("check its spelling; expected one of {expected}"),
-                ));
+        value: &Spanned<DeValue<'_>>,
+    ) -> Checked<T> {
+        use serde::de::IntoDeserializer as _;
+        T::deserialize(value.clone().into_deserializer()).map_err(|e| {
+            let span = e.span().unwrap_or_else(|| value.span());
+            let message = e.message();
+            // The top-level key the problem is in, and whether it is in a row of a table
+            // (`[[name.rows]]` tables are written apart from the table's own keys).
+            let at_key = table
+                .iter()
+                .find(|(k, v)| k.span().start == span.start || v.span().contains(&span.start));
+            let key = at_key.map_or("", |(k, _)| k.get_ref().as_ref());
+            let in_row = match at_key {
+                // A list of rows cannot miss a key: a row can (and then, with one row, both
+                // have the same place).
+                Some((k, v)) => {
+                    k.get_ref() == "rows"
+                        && (v.span() != span || message.starts_with("missing field"))
+                }
+                None => span != value.span(),
+            };
+            let what = if in_row { "a row of table" } else { what };
+            if let Some(missing) = quoted_after(message, "missing field ") {
+                let example = self.example(missing);
+                return self.error(
+                    span,
+                    format!("{what} `{name}` has no `{missing}`"),
+                    format!("add `{missing} = {example}`"),
+                );
             }
-        }
-        Ok(())
-    }
-
-    fn required<'t, 'i>(
-        &self,
-        name: &str,
-        table: &'t DeTable<'i>,
-        key: &str,
-        header: Range<usize>,
-        example: &str,
-    ) -> Checked<Entry<'t, 'i>> {
-        table.get_key_value(key).ok_or_else(|| {
+            if let Some(unknown) = quoted_after(message, "unknown field ") {
+                let expected = message.split_once(", expected ").map_or("", |(_, e)| e);
+                let nearest = expected
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .min_by_key(|known| strsim::levenshtein(unknown, known))
+                    .filter(|known| strsim::levenshtein(unknown, known) <= 2)
+                    .map(|known| format!("did you mean `{known}`? "))
+                    .unwrap_or_default();
+                return self.error(
+                    span,
+                    format!("unknown key `{unknown}` in {what} `{name}`"),
+                    format!("{nearest}check its spelling; expected {expected}"),
+                );
+            }
+            // A value of another type than the key takes: serde says what it found.
+            let (needs, help) = self.type_advice(name, key);
             self.error(
-                header,
-                format!("fact `{name}` has no `{key}`"),
-                format!("add `{key} = {example}`"),
+                span,
+                format!("{what} `{name}`: `{key}` {needs} ({message})"),
+                help,
             )
         })
     }
 
-    fn meta(
-        &self,
-        name: &str,
-        table: &DeTable<'_>,
-        line: usize,
-        header: Range<usize>,
-    ) -> Checked<Meta> {
-        let (_, as_of) = self.required(name, table, "as_of", header.clone(), "2025-06-01")?;
-        let as_of = self.date(name, "as_of", as_of)?;
-        let source = self.string(
-            name,
-            self.required(
-                name,
-                table,
-                "source",
-                header.clone(),
-                "\"Who said it (year)\"",
-            )?,
-        )?;
-        let source_url = self.string(
-            name,
-            self.required(name, table, "source_url", header, "\"https://…\"")?,
-        )?;
-        let note = match table.get_key_value("note") {
-            Some(entry) => self.texts(name, entry)?,
-            None => Texts::default(),
-        };
+    /// What `key` takes, for a value of another type, and how to write it.
+    fn type_advice(&self, name: &str, key: &str) -> (&'static str, String) {
+        match key {
+            "value" => (
+                "cannot be read",
+                "use an integer up to 9223372036854775807, a decimal (0.5), a range \
+                 ([30, 40]), a date (2025-01-20) or a text per language"
+                    .to_string(),
+            ),
+            "as_of" => (
+                "is not a date",
+                "write a TOML date without quotes, `as_of = 2025-06-01`".to_string(),
+            ),
+            "columns" | "cells" => (
+                "must be a list of texts",
+                format!("write `{key} = [ {}, … ]`", self.example("label")),
+            ),
+            "rows" => (
+                "must be a list of rows",
+                format!(
+                    "write each row `[[{}.rows]]` with `label` and `cells`",
+                    short(name)
+                ),
+            ),
+            "label" | "note" | "caption" | "corner" => (
+                "needs one text per language",
+                format!("write `{key} = {}`", self.example(key)),
+            ),
+            _ => (
+                "must be a text",
+                "write it in \"double quotes\"".to_string(),
+            ),
+        }
+    }
+
+    /// What to write for `key`, in a message that says to add it.
+    fn example(&self, key: &str) -> String {
+        let texts = format!("{{ {} }}", self.example_texts());
+        match key {
+            "as_of" => "2025-06-01".into(),
+            "source" => "\"Who said it (year)\"".into(),
+            "source_url" => "\"https://…\"".into(),
+            "value" => "140000".into(),
+            "columns" | "cells" => format!("[ {texts}, {texts} ]"),
+            _ => texts,
+        }
+    }
+
+    fn meta(&self, name: &str, written: &WrittenMeta<'_>, line: usize) -> Checked<Meta> {
         Ok(Meta {
-            as_of,
-            source,
-            source_url,
+            as_of: self.date(name, "as_of", written.as_of.get_ref(), written.as_of.span())?,
+            source: self.string(name, "source", written.source)?,
+            source_url: self.string(name, "source_url", written.source_url)?,
             label: Texts::default(),
-            note,
+            note: match written.note {
+                Some(note) => self.written_texts(name, "note", note)?,
+                None => Texts::default(),
+            },
             file: self.path.to_path_buf(),
             line,
         })
     }
 
-    fn fact(
-        &self,
-        name: &str,
-        table: &DeTable<'_>,
-        line: usize,
-        header: Range<usize>,
-    ) -> Checked<Fact> {
-        self.check_keys("fact", name, table, FACT_KEYS)?;
-        let mut meta = self.meta(name, table, line, header.clone())?;
-        if let Some(entry) = table.get_key_value("label") {
-            meta.label = self.texts(name, entry)?;
-        }
-        let (value_key, value) = self.required(name, table, "value", header, "140000")?;
-        let unit = match table.get("unit") {
-            None => Unit::Plain,
-            Some(unit) => match unit.get_ref().as_str() {
-                Some("percent") => Unit::Percent,
-                _ => {
-                    return Err(self.error(
-                        unit.span(),
-                        format!("fact `{name}` has an unknown `unit`"),
-                        "the only unit is `unit = \"percent\"`; leave `unit` out for a plain number",
-                    ));
-                }
+    fn fact(&self, name: &str, written: WrittenFact, line: usize) -> Checked<Fact> {
+        let mut meta = self.meta(
+            name,
+            &WrittenMeta {
+                as_of: &written.as_of,
+                source: &written.source,
+                source_url: &written.source_url,
+                note: written.note.as_ref(),
             },
-        };
-        let at = value.span();
-        let value = match value.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => {
-                Value::Number(self.number(name, value)?, unit)
+            line,
+        )?;
+        if let Some(label) = &written.label {
+            meta.label = self.written_texts(name, "label", label)?;
+        }
+        let unit = match &written.unit {
+            None => Unit::Plain,
+            Some(unit) if unit.get_ref() == "percent" => Unit::Percent,
+            Some(unit) => {
+                return Err(self.error(
+                    unit.span(),
+                    format!("fact `{name}` has an unknown `unit`"),
+                    "the only unit is `unit = \"percent\"`; leave `unit` out for a plain number",
+                ));
             }
-            DeValue::Array(items) => {
-                let [low, high] = items.as_ref() else {
+        };
+        let at = written.value.span();
+        let value = match written.value.get_ref() {
+            toml::Value::Integer(_) | toml::Value::Float(_) => {
+                Value::Number(self.number(name, written.value.get_ref(), &at)?, unit)
+            }
+            toml::Value::Array(items) => {
+                let [low, high] = items.as_slice() else {
                     return Err(self.error(
                         at,
                         format!("fact `{name}`: this range has {} items", items.len()),
                         "a range is two numbers, `value = [30, 40]`",
                     ));
                 };
-                let (low, high) = (self.number(name, low)?, self.number(name, high)?);
+                let (low, high) = (self.number(name, low, &at)?, self.number(name, high, &at)?);
                 if as_f64(low) > as_f64(high) {
                     return Err(self.error(
                         at,
@@ -453,16 +522,27 @@ impl FactFile<'_> {
                 }
                 Value::Range(low, high, unit)
             }
-            DeValue::Datetime(_) => Value::Date(self.date(name, "value", value)?),
-            DeValue::Table(_) => Value::Text(self.texts(name, (value_key, value))?),
-            DeValue::String(_) => {
+            toml::Value::Datetime(date) => {
+                Value::Date(self.date(name, "value", date, at.clone())?)
+            }
+            toml::Value::Table(texts) => Value::Text(
+                self.texts(
+                    name,
+                    "value",
+                    at.clone(),
+                    texts
+                        .iter()
+                        .map(|(l, t)| (l.as_str(), at.clone(), t.as_str())),
+                )?,
+            ),
+            toml::Value::String(_) => {
                 return Err(self.error(
                     at,
                     format!("fact `{name}`: a text value needs one text per language"),
-                    format!("write `value = {{ {} }}`", self.example_texts()),
+                    format!("write `value = {}`", self.example("label")),
                 ));
             }
-            DeValue::Boolean(_) => {
+            toml::Value::Boolean(_) => {
                 return Err(self.error(
                     at,
                     format!("fact `{name}`: `true`/`false` is not a supported value"),
@@ -472,8 +552,9 @@ impl FactFile<'_> {
             }
         };
         if unit == Unit::Percent && !matches!(value, Value::Number(..) | Value::Range(..)) {
+            let at = written.unit.as_ref().map_or(at, Spanned::span);
             return Err(self.error(
-                table.get("unit").map_or(value_span(table), |u| u.span()),
+                at,
                 format!("fact `{name}`: `unit = \"percent\"` applies only to numbers and ranges"),
                 "remove it",
             ));
@@ -485,71 +566,38 @@ impl FactFile<'_> {
         })
     }
 
-    fn table(
-        &self,
-        name: &str,
-        table: &DeTable<'_>,
-        line: usize,
-        header: Range<usize>,
-    ) -> Checked<Table> {
-        self.check_keys("table", name, table, TABLE_KEYS)?;
-        let meta = self.meta(name, table, line, header.clone())?;
-        let example = format!("{{ {} }}", self.example_texts());
-        let caption = self.texts(
+    fn table(&self, name: &str, written: &WrittenTable, line: usize) -> Checked<Table> {
+        let meta = self.meta(
             name,
-            self.required(name, table, "caption", header.clone(), &example)?,
+            &WrittenMeta {
+                as_of: &written.as_of,
+                source: &written.source,
+                source_url: &written.source_url,
+                note: written.note.as_ref(),
+            },
+            line,
         )?;
-        let corner = match table.get_key_value("corner") {
-            Some(entry) => self.texts(name, entry)?,
+        let caption = self.written_texts(name, "caption", &written.caption)?;
+        let corner = match &written.corner {
+            Some(corner) => self.written_texts(name, "corner", corner)?,
             None => Texts::default(),
         };
-        let columns_example = format!("[ {example}, {example} ]");
-        let (columns_key, columns_value) =
-            self.required(name, table, "columns", header.clone(), &columns_example)?;
-        let columns = self.text_list(name, columns_key, columns_value)?;
+        let columns = self.text_list(name, "columns", written.columns.get_ref())?;
         if columns.is_empty() {
             return Err(self.error(
-                columns_value.span(),
+                written.columns.span(),
                 format!("table `{name}` has no columns"),
-                format!("add at least one `{example}`"),
+                format!("add at least one `{}`", self.example("label")),
             ));
         }
-        let short = name.split_once('.').map_or(name, |(_, key)| key);
-        let rows_help = format!("add `[[{short}.rows]]` with `label` and `cells`");
-        let (rows_key, rows_value) = table.get_key_value("rows").ok_or_else(|| {
-            self.error(
-                header.clone(),
-                format!("table `{name}` has no rows"),
-                rows_help.as_str(),
-            )
-        })?;
-        let DeValue::Array(items) = rows_value.get_ref() else {
-            return Err(self.error(
-                rows_key.span(),
-                format!("table `{name}`: `rows` must be a list of rows"),
-                format!("write each row `[[{short}.rows]]` with `label` and `cells`"),
-            ));
-        };
-        let mut rows = Vec::with_capacity(items.len());
-        for item in items.iter() {
-            let DeValue::Table(row) = item.get_ref() else {
-                return Err(self.error(
-                    item.span(),
-                    format!("table `{name}`: each row is a table with `label` and `cells`"),
-                    rows_help.as_str(),
-                ));
-            };
-            self.check_keys("a row of table", name, row, ROW_KEYS)?;
-            let label = self.texts(
-                name,
-                self.required(name, row, "label", item.span(), &example)?,
-            )?;
-            let (cells_key, cells_value) =
-                self.required(name, row, "cells", item.span(), &columns_example)?;
-            let cells = self.text_list(name, cells_key, cells_value)?;
+        let mut rows = Vec::with_capacity(written.rows.get_ref().len());
+        for row in written.rows.get_ref() {
+            let row = row.get_ref();
+            let label = self.written_texts(name, "label", &row.label)?;
+            let cells = self.text_list(name, "cells", row.cells.get_ref())?;
             if cells.len() != columns.len() {
                 return Err(self.error(
-                    cells_key.span(),
+                    row.cells.span(),
                     format!(
                         "table `{name}`: this row has {} cells but the table has {} columns",
                         cells.len(),
@@ -562,9 +610,9 @@ impl FactFile<'_> {
         }
         if rows.is_empty() {
             return Err(self.error(
-                rows_key.span(),
+                written.rows.span(),
                 format!("table `{name}` has no rows"),
-                rows_help.as_str(),
+                format!("add `[[{}.rows]]` with `label` and `cells`", short(name)),
             ));
         }
         Ok(Table {
@@ -588,47 +636,48 @@ impl FactFile<'_> {
     fn text_list(
         &self,
         name: &str,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        items: &[Spanned<WrittenTexts>],
     ) -> Checked<Vec<Texts>> {
-        let DeValue::Array(items) = value.get_ref() else {
-            return Err(self.error(
-                key.span(),
-                format!("fact `{name}`: `{}` must be a list of texts", key.get_ref()),
-                format!(
-                    "write `{} = [ {{ {} }}, … ]`",
-                    key.get_ref(),
-                    self.example_texts()
-                ),
-            ));
-        };
         items
             .iter()
-            .map(|item| self.texts_at(name, key.get_ref(), item))
+            .map(|item| self.written_texts(name, key, item))
             .collect()
     }
 
-    fn texts(&self, name: &str, (key, value): Entry<'_, '_>) -> Checked<Texts> {
-        self.texts_at(name, key.get_ref(), value)
+    fn written_texts(
+        &self,
+        name: &str,
+        key: &str,
+        texts: &Spanned<WrittenTexts>,
+    ) -> Checked<Texts> {
+        self.texts(
+            name,
+            key,
+            texts.span(),
+            texts
+                .get_ref()
+                .iter()
+                .map(|(l, t)| (l.get_ref().as_str(), l.span(), Some(t.get_ref().as_str()))),
+        )
     }
 
-    /// A `{ en = "…", es = "…" }` table with exactly the site's languages.
-    fn texts_at(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Checked<Texts> {
-        let DeValue::Table(table) = value.get_ref() else {
-            return Err(self.error(
-                value.span(),
-                format!("fact `{name}`: `{key}` needs one text per language"),
-                format!("write `{key} = {{ {} }}`", self.example_texts()),
-            ));
-        };
+    /// A text per language at `at`, with exactly the site's languages: `entries` are each
+    /// language code, where it is written, and its text (`None`: not a string).
+    fn texts<'t>(
+        &self,
+        name: &str,
+        key: &str,
+        at: Range<usize>,
+        entries: impl IntoIterator<Item = (&'t str, Range<usize>, Option<&'t str>)>,
+    ) -> Checked<Texts> {
         let mut texts = BTreeMap::new();
-        for (lang, text) in table.iter() {
-            let lang_str: &str = lang.get_ref();
-            if !self.languages.iter().any(|l| l == lang_str) {
+        for (lang, lang_at, text) in entries {
+            if !self.languages.iter().any(|l| l == lang) {
                 return Err(self.error(
-                    lang.span(),
+                    lang_at,
                     format!(
-                        "fact `{name}` has a text in `{lang_str}`, which is not a language of the site"
+                        "fact `{name}` has a text in `{lang}`, which is not a language of the site"
                     ),
                     format!(
                         "use one of {}",
@@ -640,19 +689,19 @@ impl FactFile<'_> {
                     ),
                 ));
             }
-            let Some(text) = text.get_ref().as_str() else {
+            let Some(text) = text else {
                 return Err(self.error(
-                    text.span(),
-                    format!("fact `{name}`: the `{lang_str}` text of `{key}` is not a string"),
+                    lang_at,
+                    format!("fact `{name}`: the `{lang}` text of `{key}` is not a string"),
                     "write it in \"double quotes\"",
                 ));
             };
-            texts.insert(lang_str.to_owned(), text.to_owned());
+            texts.insert(lang.to_owned(), text.to_owned());
         }
         for lang in self.languages {
             if !texts.contains_key(lang) {
                 return Err(self.error(
-                    value.span(),
+                    at,
                     format!("fact `{name}` has no text in `{lang}`"),
                     format!("add `{lang} = \"…\"` to `{key}`"),
                 ));
@@ -661,54 +710,36 @@ impl FactFile<'_> {
         Ok(Texts(texts))
     }
 
-    fn string(&self, name: &str, (key, value): Entry<'_, '_>) -> Checked<String> {
-        match value.get_ref().as_str() {
-            Some(s) if !s.trim().is_empty() => Ok(s.to_owned()),
-            _ => Err(self.error(
+    fn string(&self, name: &str, key: &str, value: &Spanned<String>) -> Checked<String> {
+        if value.get_ref().trim().is_empty() {
+            return Err(self.error(
                 value.span(),
-                format!(
-                    "fact `{name}`: `{}` must be a non-empty text",
-                    key.get_ref()
-                ),
+                format!("fact `{name}`: `{key}` must be a non-empty text"),
                 "write it in \"double quotes\"",
-            )),
+            ));
         }
+        Ok(value.get_ref().clone())
     }
 
-    fn number(&self, name: &str, value: &Spanned<DeValue<'_>>) -> Checked<Number> {
-        let at = value.span();
-        match value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .map(Number::Integer)
-                .map_err(|_| {
-                    self.error(
-                        at,
-                        format!("fact `{name}`: the integer {i} is too large"),
-                        "write a smaller number, or a decimal",
-                    )
-                }),
-            DeValue::Float(f) => match f.as_str().parse::<f64>() {
-                Ok(x) if x.is_finite() => Ok(Number::Decimal(x)),
-                _ => Err(self.error(
-                    at,
-                    format!("fact `{name}`: `{f}` is not a finite number"),
-                    "write a decimal such as 0.5",
-                )),
-            },
+    fn number(&self, name: &str, value: &toml::Value, at: &Range<usize>) -> Checked<Number> {
+        match value {
+            toml::Value::Integer(i) => Ok(Number::Integer(*i)),
+            toml::Value::Float(x) if x.is_finite() => Ok(Number::Decimal(*x)),
+            toml::Value::Float(x) => Err(self.error(
+                at.clone(),
+                format!("fact `{name}`: `{x}` is not a finite number"),
+                "write a decimal such as 0.5",
+            )),
             _ => Err(self.error(
-                at,
+                at.clone(),
                 format!("fact `{name}`: this item of the range is not a number"),
                 "a range is two numbers, `value = [30, 40]`",
             )),
         }
     }
 
-    fn date(&self, name: &str, key: &str, value: &Spanned<DeValue<'_>>) -> Checked<Date> {
-        let at = value.span();
+    fn date(&self, name: &str, key: &str, dt: &Datetime, at: Range<usize>) -> Checked<Date> {
         let hint = format!("write a TOML date without quotes, `{key} = 2025-06-01`");
-        let DeValue::Datetime(dt) = value.get_ref() else {
-            return Err(self.error(at, format!("fact `{name}`: `{key}` is not a date"), hint));
-        };
         let (Some(d), None, None) = (dt.date, dt.time, dt.offset) else {
             return Err(self.error(
                 at,
@@ -731,9 +762,15 @@ impl FactFile<'_> {
     }
 }
 
-/// The span of `value`, or an empty one (line 1) when it is missing.
-fn value_span(table: &DeTable<'_>) -> Range<usize> {
-    table.get("value").map_or(0..0, |v| v.span())
+/// The name in backquotes after `prefix` in a serde message (`missing field `as_of``).
+fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
+    rest.split_once('`').map(|(name, _)| name)
+}
+
+/// `comparison.us_mexico` -> `us_mexico`, as the file writes it.
+fn short(name: &str) -> &str {
+    name.split_once('.').map_or(name, |(_, key)| key)
 }
 
 fn as_f64(n: Number) -> f64 {
@@ -1352,6 +1389,45 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
             e.contains(
                 "mexico.toml:15: table `mexico.t`: this row has 1 cells but the table has 2 columns"
             ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn serde_errors_name_the_key_the_line_and_what_to_write() {
+        // A row without its cells: the row's header line, and "a row of".
+        let e = err(&format!(
+            "[t]\nkind = \"table\"\n{HEAD}caption = {{ en = \"c\", es = \"c\" }}\n\
+             columns = [{{ en = \"a\", es = \"a\" }}]\n\n\
+             [[t.rows]]\nlabel = {{ en = \"l\", es = \"l\" }}\n"
+        ));
+        assert!(
+            e.contains("mexico.toml:9: a row of table `mexico.t` has no `cells`")
+                && e.contains("add `cells = [ { en = \"…\", es = \"…\" }"),
+            "{e}"
+        );
+        // A misspelt key: the nearest known one.
+        let e = err(&format!(
+            "[x]\nvalue = 1\n{HEAD}lable = {{ en = \"a\", es = \"b\" }}\n"
+        ));
+        assert!(
+            e.contains("mexico.toml:6: unknown key `lable` in fact `mexico.x`")
+                && e.contains("did you mean `label`?"),
+            "{e}"
+        );
+        // A value of the wrong type: the key and the advice for it.
+        let e = err(&format!(
+            "[x]\nvalue = 1\n{HEAD}label = {{ en = 3, es = \"b\" }}\n"
+        ));
+        assert!(
+            e.contains("mexico.toml:6: fact `mexico.x`: `label` needs one text per language")
+                && e.contains("write `label = { en = \"…\", es = \"…\" }`"),
+            "{e}"
+        );
+        let e = err(&format!("[x]\nvalue = 99999999999999999999\n{HEAD}"));
+        assert!(
+            e.contains("mexico.toml:2: fact `mexico.x`: `value` cannot be read")
+                && e.contains("use an integer up to"),
             "{e}"
         );
     }
