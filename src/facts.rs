@@ -1395,41 +1395,50 @@ cells = [ { en = "Almost no one at the border.", es = "Casi nadie en la frontera
 
     #[test]
     fn serde_errors_name_the_key_the_line_and_what_to_write() {
-        // A row without its cells: the row's header line, and "a row of".
-        let e = err(&format!(
+        let row_without_cells = format!(
             "[t]\nkind = \"table\"\n{HEAD}caption = {{ en = \"c\", es = \"c\" }}\n\
              columns = [{{ en = \"a\", es = \"a\" }}]\n\n\
              [[t.rows]]\nlabel = {{ en = \"l\", es = \"l\" }}\n"
-        ));
-        assert!(
-            e.contains("mexico.toml:9: a row of table `mexico.t` has no `cells`")
-                && e.contains("add `cells = [ { en = \"…\", es = \"…\" }"),
-            "{e}"
         );
-        // A misspelt key: the nearest known one.
-        let e = err(&format!(
-            "[x]\nvalue = 1\n{HEAD}lable = {{ en = \"a\", es = \"b\" }}\n"
-        ));
-        assert!(
-            e.contains("mexico.toml:6: unknown key `lable` in fact `mexico.x`")
-                && e.contains("did you mean `label`?"),
-            "{e}"
-        );
-        // A value of the wrong type: the key and the advice for it.
-        let e = err(&format!(
-            "[x]\nvalue = 1\n{HEAD}label = {{ en = 3, es = \"b\" }}\n"
-        ));
-        assert!(
-            e.contains("mexico.toml:6: fact `mexico.x`: `label` needs one text per language")
-                && e.contains("write `label = { en = \"…\", es = \"…\" }`"),
-            "{e}"
-        );
-        let e = err(&format!("[x]\nvalue = 99999999999999999999\n{HEAD}"));
-        assert!(
-            e.contains("mexico.toml:2: fact `mexico.x`: `value` cannot be read")
-                && e.contains("use an integer up to"),
-            "{e}"
-        );
+        let cases = [
+            // A row without its cells: the row's header line, and "a row of".
+            (
+                row_without_cells,
+                [
+                    "mexico.toml:9: a row of table `mexico.t` has no `cells`",
+                    "add `cells = [ { en = \"…\", es = \"…\" }",
+                ],
+            ),
+            // A misspelt key: the nearest known one.
+            (
+                format!("[x]\nvalue = 1\n{HEAD}lable = {{ en = \"a\", es = \"b\" }}\n"),
+                [
+                    "mexico.toml:6: unknown key `lable` in fact `mexico.x`",
+                    "did you mean `label`?",
+                ],
+            ),
+            // A value of the wrong type: the key and the advice for it.
+            (
+                format!("[x]\nvalue = 1\n{HEAD}label = {{ en = 3, es = \"b\" }}\n"),
+                [
+                    "mexico.toml:6: fact `mexico.x`: `label` needs one text per language",
+                    "write `label = { en = \"…\", es = \"…\" }`",
+                ],
+            ),
+            (
+                format!("[x]\nvalue = 99999999999999999999\n{HEAD}"),
+                [
+                    "mexico.toml:2: fact `mexico.x`: `value` cannot be read",
+                    "use an integer up to",
+                ],
+            ),
+        ];
+        for (text, wanted) in cases {
+            let e = err(&text);
+            for part in wanted {
+                assert!(e.contains(part), "{part:?} not in {e}");
+            }
+        }
     }
 
     #[test]

@@ -400,15 +400,8 @@ fn the_flyer_prints_on_one_page_of_a4_and_of_letter() {
 
 #[test]
 fn a_guide_too_heavy_to_pass_on_gets_no_copy_and_a_warning() {
-    let dir = copy_fixture("basic");
-    let paragraph = "Every sentence of this long page is here to make the guide heavy. ".repeat(40);
-    let body = format!("{paragraph}\n\n").repeat(400);
-    write(
-        dir.path(),
-        "content/guide/long.md",
-        &format!("+++\ntitle = \"A very long page\"\n+++\n{body}"),
-    );
-    let build = Build::run(dir, &[]);
+    // Some 1.1 MB of Markdown: under the one-page guide's 2 MB, over the copy's 1 MB.
+    let build = with_long_page(400);
     assert_eq!(build.code, Some(0), "{}", build.stderr);
     assert!(
         build
@@ -429,16 +422,8 @@ fn a_guide_too_heavy_to_pass_on_gets_no_copy_and_a_warning() {
 
 #[test]
 fn a_guide_too_long_for_one_page_gets_no_one_page_guide_and_no_link_to_one() {
-    let dir = copy_fixture("basic");
-    let paragraph = "Every sentence of this long page is here to make the guide long. ".repeat(40);
     // Some 2.1 MB of Markdown: over the 2 MB a one-page guide may hold.
-    let body = format!("{paragraph}\n\n").repeat(800);
-    write(
-        dir.path(),
-        "content/guide/long.md",
-        &format!("+++\ntitle = \"A very long page\"\n+++\n{body}"),
-    );
-    let build = Build::run(dir, &[]);
+    let build = with_long_page(800);
     assert_eq!(build.code, Some(0), "{}", build.stderr);
     // The Spanish guide has the page too, as a fallback in English.
     for lang in ["en", "es"] {
@@ -454,7 +439,11 @@ fn a_guide_too_long_for_one_page_gets_no_one_page_guide_and_no_link_to_one() {
     assert!(!build.out().join("es/guia-completa/index.html").exists());
     assert!(!build.out().join(COPY_EN).exists());
     // Every page is still written, and none links to a guide that is not there.
-    for page in ["en/guide/long/index.html", "en/guide/apply/index.html", "es/index.html"] {
+    for page in [
+        "en/guide/long/index.html",
+        "en/guide/apply/index.html",
+        "es/index.html",
+    ] {
         let html = build.page(page);
         assert!(!html.contains("whole-guide"), "{page}: {html}");
         assert!(!html.contains("guia-completa"), "{page}: {html}");
@@ -462,4 +451,17 @@ fn a_guide_too_long_for_one_page_gets_no_one_page_guide_and_no_link_to_one() {
     let sitemap = build.page("sitemap.xml");
     assert!(!sitemap.contains("whole-guide"), "{sitemap}");
     assert!(sitemap.contains("/en/sources/"), "{sitemap}");
+}
+
+/// Builds the basic fixture with a page of `paragraphs` paragraphs of 2.6 KB each.
+fn with_long_page(paragraphs: usize) -> Build {
+    let dir = copy_fixture("basic");
+    let paragraph = "Every sentence of this long page is here to make the guide long. ".repeat(40);
+    let body = format!("{paragraph}\n\n").repeat(paragraphs);
+    write(
+        dir.path(),
+        "content/guide/long.md",
+        &format!("+++\ntitle = \"A very long page\"\n+++\n{body}"),
+    );
+    Build::run(dir, &[])
 }
