@@ -261,14 +261,6 @@ struct WrittenRow {
     cells: Spanned<Vec<Spanned<WrittenTexts>>>,
 }
 
-/// What facts and tables say about themselves, as written.
-struct WrittenMeta<'w> {
-    as_of: &'w Spanned<Datetime>,
-    source: &'w Spanned<String>,
-    source_url: &'w Spanned<String>,
-    note: Option<&'w Spanned<WrittenTexts>>,
-}
-
 impl FactFile<'_> {
     /// A problem at byte span `span` of the file: `message` says what is wrong, `help` what
     /// to write instead.
@@ -459,13 +451,21 @@ impl FactFile<'_> {
         }
     }
 
-    fn meta(&self, name: &str, written: &WrittenMeta<'_>, line: usize) -> Checked<Meta> {
+    /// What a fact or table says about itself: when (`as_of`), who (`source`) and where to
+    /// check (`source_url`), as written; its note.
+    fn meta(
+        &self,
+        name: &str,
+        line: usize,
+        (as_of, source, source_url): (&Spanned<Datetime>, &Spanned<String>, &Spanned<String>),
+        note: Option<&Spanned<WrittenTexts>>,
+    ) -> Checked<Meta> {
         Ok(Meta {
-            as_of: self.date(name, "as_of", written.as_of.get_ref(), written.as_of.span())?,
-            source: self.string(name, "source", written.source)?,
-            source_url: self.string(name, "source_url", written.source_url)?,
+            as_of: self.date(name, "as_of", as_of.get_ref(), as_of.span())?,
+            source: self.string(name, "source", source)?,
+            source_url: self.string(name, "source_url", source_url)?,
             label: Texts::default(),
-            note: match written.note {
+            note: match note {
                 Some(note) => self.written_texts(name, "note", note)?,
                 None => Texts::default(),
             },
@@ -477,13 +477,9 @@ impl FactFile<'_> {
     fn fact(&self, name: &str, written: WrittenFact, line: usize) -> Checked<Fact> {
         let mut meta = self.meta(
             name,
-            &WrittenMeta {
-                as_of: &written.as_of,
-                source: &written.source,
-                source_url: &written.source_url,
-                note: written.note.as_ref(),
-            },
             line,
+            (&written.as_of, &written.source, &written.source_url),
+            written.note.as_ref(),
         )?;
         if let Some(label) = &written.label {
             meta.label = self.written_texts(name, "label", label)?;
@@ -569,13 +565,9 @@ impl FactFile<'_> {
     fn table(&self, name: &str, written: &WrittenTable, line: usize) -> Checked<Table> {
         let meta = self.meta(
             name,
-            &WrittenMeta {
-                as_of: &written.as_of,
-                source: &written.source,
-                source_url: &written.source_url,
-                note: written.note.as_ref(),
-            },
             line,
+            (&written.as_of, &written.source, &written.source_url),
+            written.note.as_ref(),
         )?;
         let caption = self.written_texts(name, "caption", &written.caption)?;
         let corner = match &written.corner {
