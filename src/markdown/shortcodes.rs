@@ -297,11 +297,7 @@ pub(crate) fn may_have_calls(text: &str) -> bool {
 
 /// Positions of `{{` and `{%` in `bytes`.
 fn memchr_brace(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .windows(2)
-        .enumerate()
-        .filter(|(_, w)| w[0] == b'{' && (w[1] == b'{' || w[1] == b'%'))
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'{', bytes).filter(|&i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
 }
 
 /// Renders the shortcodes of `page`'s body; problems go to the report at their line in the

@@ -445,7 +445,7 @@ pub(crate) fn render_skeleton(
         return Some((path, skeleton, end));
     }
     let marker = BODY_MARKER.as_bytes();
-    let Some(at) = skeleton.windows(marker.len()).position(|w| w == marker) else {
+    let Some(at) = memchr::memmem::find(&skeleton, marker) else {
         ctx.report.error(
             Diagnostic::new(
                 file,
@@ -570,8 +570,12 @@ pub(crate) fn children(ctx: &Base<'_>, key: &str, lang: &str, kind: Kind) -> Vec
 
 /// How `entry` appears in a list.
 pub(crate) fn list_item(ctx: &Base<'_>, entry: &Entry<'_>) -> ListItem {
-    let summary = match entry.page.body().split_once("<!-- more -->") {
-        Some((before, _)) if entry.page.kind == Kind::Page => {
+    const MORE: &str = "<!-- more -->";
+    let body = entry.page.body();
+    // Every page is listed: a whole-body search, with memchr's vector search.
+    let before = memchr::memmem::find(body.as_bytes(), MORE.as_bytes()).map(|at| &body[..at]);
+    let summary = match before {
+        Some(before) if entry.page.kind == Kind::Page => {
             ctx.markdown(entry, Some((before, At::Byte(entry.page.body_start))), None)
                 .html
         }
