@@ -79,6 +79,17 @@ fn toml_help(message: &str) -> &'static str {
     }
 }
 
+/// The name in `known` nearest to `name`, when it is near enough to be a misspelling of it:
+/// the "did you mean" of a message.
+pub(crate) fn nearest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
 /// 1-based line number of byte `offset` in `text` (text, or bytes that may not be UTF-8).
 pub fn line_of(text: &(impl AsRef<[u8]> + ?Sized), offset: usize) -> usize {
     let text = text.as_ref();

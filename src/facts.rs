@@ -379,12 +379,8 @@ impl FactFile<'_> {
             }
             if let Some(unknown) = quoted_after(message, "unknown field ") {
                 let expected = message.split_once(", expected ").map_or("", |(_, e)| e);
-                let nearest = expected
-                    .split('`')
-                    .skip(1)
-                    .step_by(2)
-                    .min_by_key(|known| strsim::levenshtein(unknown, known))
-                    .filter(|known| strsim::levenshtein(unknown, known) <= 2)
+                let known = expected.split('`').skip(1).step_by(2);
+                let nearest = crate::diag::nearest(unknown, known)
                     .map(|known| format!("did you mean `{known}`? "))
                     .unwrap_or_default();
                 return self.error(

@@ -373,13 +373,7 @@ pub(super) fn parse(file: &Path, source: &str) -> Result<Parsed, Box<Diagnostic>
 /// The warning for a key senda does not know, with the nearest one it does.
 fn unknown_key(file: &Path, source: &str, key: &str) -> Diagnostic {
     let top = key.split('.').next().unwrap_or(key);
-    let nearest = KEYS
-        .iter()
-        .map(|k| (strsim::jaro_winkler(top, k), *k))
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .filter(|(score, _)| *score > 0.8)
-        .map(|(_, k)| k);
-    let help = match nearest {
+    let help = match crate::diag::nearest(top, KEYS.iter().copied()) {
         Some(k) => format!("did you mean `{k}`? Keys a theme needs go under [extra]"),
         None => "senda ignores it; keys a theme needs go under [extra]".to_string(),
     };

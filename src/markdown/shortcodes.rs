@@ -217,15 +217,9 @@ impl Shortcodes {
                 "this site has no shortcodes: add templates/shortcodes/{name}.html, or remove the call"
             );
         }
-        let nearest = self
-            .known
-            .keys()
-            .map(|k| (strsim::jaro_winkler(name, k), k))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
         let all: Vec<&str> = self.known.keys().map(String::as_str).collect();
-        match nearest {
-            Some((_, k)) => format!(
+        match crate::diag::nearest(name, all.iter().copied()) {
+            Some(k) => format!(
                 "did you mean `{k}`? The shortcodes of this site: {}",
                 all.join(", ")
             ),
