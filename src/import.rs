@@ -38,10 +38,10 @@ pub fn zola(dir: &Path) -> Result<Imported> {
     Ok(imported)
 }
 
-/// Zola's `config.toml`, as a table, to the text of `site.toml`.
 /// Above `[checks]` in an imported site.toml: why those are warnings, and until when.
 const CHECKS_COMMENT: &str = "\n# senda checks what Zola did not: links and #anchors that lead nowhere, pictures without a\n# description. Here they are warnings, so the site builds as it did with Zola. Fix what\n# `senda check` lists, then delete this table, so that a new broken link stops the build.\n";
 
+/// Zola's `config.toml`, as a table, to the text of `site.toml`.
 pub fn convert(zola: &Table) -> Result<Imported> {
     let mut not_carried = Vec::new();
     let mut doc = DocumentMut::new();

@@ -571,6 +571,13 @@ pub(crate) fn children(ctx: &Base<'_>, key: &str, lang: &str, kind: Kind) -> Vec
         .collect()
 }
 
+/// The HTML of `text`, the front-matter value at `path` (`circumstance.steps.0`) of `entry`:
+/// a problem in it names the value's own line.
+fn front_markdown(ctx: &Base<'_>, entry: &Entry<'_>, path: &str, text: &str) -> String {
+    let line = entry.page.value_line(path, text);
+    ctx.markdown(entry, Some((text, At::Line(line))), None).html
+}
+
 /// How `entry` appears in a list.
 pub(crate) fn list_item(ctx: &Base<'_>, entry: &Entry<'_>) -> ListItem {
     const MORE: &str = "<!-- more -->";
@@ -840,13 +847,12 @@ fn add_lists(ctx: &Ctx<'_>, entry: &Entry<'_>, kind: &str, p: &mut PageCtx) {
                 .iter()
                 .enumerate()
                 .map(|(i, a)| Link {
-                    title: {
-                        let line = entry
-                            .page
-                            .value_line(&format!("question.answers.{i}.label"), &a.label);
-                        ctx.markdown(entry, Some((&a.label, At::Line(line))), None)
-                            .html
-                    },
+                    title: front_markdown(
+                        ctx,
+                        entry,
+                        &format!("question.answers.{i}.label"),
+                        &a.label,
+                    ),
                     url: a
                         .next
                         .strip_prefix("@/")
@@ -988,21 +994,17 @@ fn circumstance_ctx(
         }
     }
     CircumstanceCtx {
-        recommendation: {
-            let line = entry
-                .page
-                .value_line("circumstance.recommendation", &c.recommendation);
-            ctx.markdown(entry, Some((&c.recommendation, At::Line(line))), None)
-                .html
-        },
+        recommendation: front_markdown(
+            ctx,
+            entry,
+            "circumstance.recommendation",
+            &c.recommendation,
+        ),
         steps: c
             .steps
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                let line = entry.page.value_line(&format!("circumstance.steps.{i}"), s);
-                ctx.markdown(entry, Some((s, At::Line(line))), None).html
-            })
+            .map(|(i, s)| front_markdown(ctx, entry, &format!("circumstance.steps.{i}"), s))
             .collect(),
         facts: sources
             .iter()
